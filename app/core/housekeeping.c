@@ -1,0 +1,42 @@
+/*
+ * Periodic clean-up, run by the first worker only: expired sessions and
+ * old login failures serve nobody and would slow their indexes down.
+ */
+
+#include "sen.h"
+
+#define HOUSEKEEPING_MS		(15 * 60 * 1000)
+
+static void
+housekeeping(void *arg, u_int64_t now)
+{
+	struct kore_pgsql	sql;
+
+	(void)arg;
+	(void)now;
+
+	kore_pgsql_init(&sql);
+	if (!kore_pgsql_setup(&sql, SEN_DB, KORE_PGSQL_SYNC)) {
+		kore_pgsql_cleanup(&sql);
+		return;
+	}
+
+	if (!kore_pgsql_query(&sql,
+	    "DELETE FROM sessions WHERE expires_at < now(); "
+	    "DELETE FROM login_failures WHERE at < now() - interval '1 day'"))
+		kore_pgsql_logerror(&sql);
+
+	kore_pgsql_cleanup(&sql);
+}
+
+void
+sen_timers_init(void)
+{
+	static int	started;
+
+	if (started || worker == NULL || worker->id != KORE_WORKER_BASE)
+		return;
+
+	started = 1;
+	(void)kore_timer_add(housekeeping, HOUSEKEEPING_MS, NULL, 0);
+}

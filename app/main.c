@@ -1,0 +1,49 @@
+/*
+ * Sen's Kore module: the entry point named in conf/dev.conf and prod.conf
+ * (load ./build/sen.so sen_init).  Kore runs it in every worker after the
+ * worker has dropped privileges, entered its chroot and its seccomp
+ * sandbox.
+ */
+
+#include "sen.h"
+#include "accounts/accounts.h"
+
+#include <kore/seccomp.h>
+
+int	sen_init(int);
+
+/*
+ * Syscalls that Debian bookworm's glibc and libpq need on top of Kore's
+ * own filter (see ../shared/kore-notes.md).
+ */
+void	kore_seccomp_hook(void);
+
+KORE_SECCOMP_FILTER("sen",
+	KORE_SYSCALL_ALLOW(newfstatat),		/* stat() in glibc 2.33+, libpq */
+	KORE_SYSCALL_DENY(clone3, ENOSYS),	/* task threads: glibc falls back to clone */
+	KORE_SYSCALL_ALLOW(rseq),
+	KORE_SYSCALL_ALLOW(getrandom),		/* salts and tokens */
+);
+
+int
+sen_init(int state)
+{
+	static int	registered;
+
+	if (state == KORE_MODULE_UNLOAD)
+		return (KORE_RESULT_OK);
+
+	sen_config_load();
+
+	/* A SIGHUP runs this again; the database is registered once. */
+	if (!registered) {
+		if (!kore_pgsql_register(SEN_DB, sen_cfg.db_conninfo))
+			fatal("cannot register the database");
+		registered = 1;
+	}
+
+	auth_init();
+	sen_timers_init();
+
+	return (KORE_RESULT_OK);
+}

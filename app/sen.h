@@ -1,0 +1,168 @@
+/*
+ * Sen: the HTTP side of the module.  Everything a request handler needs:
+ * the request context, replies in the one JSON error shape, body parsing
+ * and the database helpers.  Pure logic lives in lib/ and does not include
+ * this file, so that unit tests can use it without Kore.
+ */
+
+#ifndef SEN_H
+#define SEN_H
+
+#include <sys/types.h>
+
+#include <stdint.h>
+
+#include <kore/kore.h>
+#include <kore/http.h>
+#include <kore/pgsql.h>
+#include <kore/tasks.h>
+
+#include <jansson.h>
+
+#include "lib/schema.h"
+#include "lib/route.h"
+#include "lib/valid.h"
+
+/* Roles, as a bit set so that a route can allow several. */
+#define ROLE_APPLICANT		0x01
+#define ROLE_REVIEWER		0x02
+#define ROLE_MENTOR		0x04
+#define ROLE_STAFF		0x08
+#define ROLE_ADMIN		0x10
+#define ROLE_ANY_USER		0x1f
+#define ROLE_PUBLIC		0x80	/* no login needed */
+
+#define SEN_DB			"sen"
+#define SEN_PATH_PARAMS		4
+#define SEN_REQID_LEN		32
+
+/* Settings, read once from the environment when a worker starts. */
+struct sen_config {
+	char		*db_conninfo;
+	char		*public_origin;		/* e.g. https://sen.example.vn */
+	int		trust_proxy;		/* honour X-Real-IP / X-Forwarded-Proto */
+	int		session_idle;		/* seconds */
+	int		session_max;		/* seconds */
+	int		login_max_account;	/* failures per account per window */
+	int		login_max_address;	/* failures per address per window */
+	int		login_window;		/* seconds */
+	size_t		json_body_max;		/* bytes */
+};
+
+extern struct sen_config	sen_cfg;
+
+struct sen_user {
+	int64_t		id;
+	int64_t		session_id;
+	int		role;
+	char		role_name[16];
+	char		locale[4];
+	int		via_cookie;
+};
+
+struct api_ctx;
+typedef int	(*api_handler)(struct api_ctx *);
+
+struct api_route {
+	int		method;
+	const char	*path;
+	int		roles;
+	api_handler	handler;
+	const char	*handler_name;
+};
+
+/*
+ * One per request, kept in req->hdlr_extra so that it survives when a
+ * handler returns KORE_RESULT_RETRY (scrypt tasks, async queries).
+ */
+struct api_ctx {
+	struct http_request	*req;
+	const struct api_route	*route;
+	char			request_id[SEN_REQID_LEN + 1];
+	char			client_ip[64];
+	int			secure;		/* came in over https */
+	int64_t			params[SEN_PATH_PARAMS];
+	int			nparams;
+	struct sen_user		user;		/* id 0 when anonymous */
+	void			*state;		/* handler-private, see api_state() */
+	void			(*state_free)(void *);
+	int			stage;		/* a handler's progress across retries */
+	struct kore_task	task;		/* lives here: freed after the task ends */
+	int			task_live;
+};
+
+/* Every handler named in routes.def. */
+#define ROUTE(m, p, r, h)	int h(struct api_ctx *);
+#include "routes.def"
+#undef ROUTE
+
+/* core/api.c */
+int	sen_api(struct http_request *);
+void	*api_state(struct api_ctx *, size_t, void (*)(void *));
+const struct api_route	*api_routes(size_t *);
+int	role_bit(const char *);
+int	api_query(struct api_ctx *, const char *, char *, size_t);
+int	api_query_int(struct api_ctx *, const char *, int64_t, int64_t,
+	    int64_t, int64_t *);
+
+/* core/reply.c */
+int	api_reply(struct api_ctx *, int, json_t *);
+int	api_reply_text(struct api_ctx *, int, const char *, size_t,
+	    const char *);
+int	api_error(struct api_ctx *, int, const char *, const char *);
+int	api_error_fields(struct api_ctx *, int, const char *, const char *,
+	    json_t *);
+int	api_unavailable(struct api_ctx *, const char *);
+int	api_no_content(struct api_ctx *);
+void	api_header(struct api_ctx *, const char *, const char *);
+
+/* core/body.c */
+json_t	*api_body(struct api_ctx *, const struct schema_field *);
+
+/* core/db.c */
+struct db {
+	struct kore_pgsql	sql;
+	struct api_ctx		*ctx;
+	int			open;
+	int			in_tx;
+	int			failed;		/* reply already sent */
+};
+
+int	db_connect(struct db *, struct api_ctx *);
+int	db_open(struct db *, struct api_ctx *);
+void	db_close(struct db *);
+int	db_exec(struct db *, const char *, int, const char **);
+int	db_begin(struct db *, const char *);
+int	db_commit(struct db *);
+int	db_rows(struct db *);
+const char *db_value(struct db *, int, int);
+int	db_isnull(struct db *, int, int);
+int64_t	db_int(struct db *, int, int);
+int	db_fail(struct db *);
+int	db_reply_row(struct db *, int, int);
+int	db_reply_commit(struct db *, int);
+
+/* core/audit.c */
+int	audit_event(struct db *, const char *, const char *, int64_t,
+	    json_t *);
+
+/* core/config.c */
+void	sen_config_load(void);
+
+/* core/housekeeping.c */
+void	sen_timers_init(void);
+
+/* accounts/session.c */
+int	session_authenticate(struct api_ctx *);
+int	session_create(struct db *, int64_t, char *, size_t);
+void	session_set_cookie(struct api_ctx *, const char *, int);
+const char *session_token(struct api_ctx *, int *);
+
+/* accounts/pwtask.c: scrypt off the event loop */
+#define PWTASK_HASH	1
+#define PWTASK_VERIFY	2
+
+int	pwtask_start(struct api_ctx *, int, const char *, const char *);
+int	pwtask_result(struct api_ctx *, int *, char *, size_t);
+
+#endif

@@ -1,0 +1,34 @@
+-- Privileges of sen_app, the role the web server connects as (least
+-- privilege: it reads and writes rows, it cannot change the schema, and it
+-- can only append to the audit log).  `sen-admin migrate` runs this after
+-- every migration, so new tables are covered.  Where the migrating user
+-- may not create roles (a managed database), create sen_app yourself and
+-- grant it to that user, or let the server use DATABASE_URL's role.
+
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sen_app') THEN
+		BEGIN
+			CREATE ROLE sen_app NOLOGIN;
+		EXCEPTION WHEN insufficient_privilege THEN
+			RAISE WARNING 'cannot create role sen_app: the server '
+			    'will use the migrating role';
+			RETURN;
+		END;
+	END IF;
+
+	EXECUTE format('GRANT CONNECT ON DATABASE %I TO sen_app',
+	    current_database());
+	GRANT USAGE ON SCHEMA public TO sen_app;
+	GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public
+	    TO sen_app;
+	GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO sen_app;
+	GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO sen_app;
+
+	-- History and reference data are not the server's to rewrite.
+	REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM sen_app;
+	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations
+	    FROM sen_app;
+	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON wards FROM sen_app;
+END
+$$;

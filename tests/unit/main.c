@@ -1,0 +1,18 @@
+/* Runs every group of unit tests; the exit status counts the failures. */
+
+#include "unit.h"
+
+int
+main(void)
+{
+	int	failed;
+
+	failed = 0;
+	failed += unit_schema();
+	failed += unit_valid();
+	failed += unit_token();
+	failed += unit_route();
+	failed += unit_qs();
+
+	return (failed);
+}

@@ -1,0 +1,19 @@
+/* Shared by the cmocka unit tests of the pure C parts of Sen. */
+
+#ifndef SEN_UNIT_H
+#define SEN_UNIT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+int	unit_schema(void);
+int	unit_valid(void);
+int	unit_token(void);
+int	unit_route(void);
+int	unit_qs(void);
+
+#endif
