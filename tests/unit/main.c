@@ -13,6 +13,8 @@ main(void)
 	failed += unit_token();
 	failed += unit_route();
 	failed += unit_qs();
+	failed += unit_pwhash();
+	failed += unit_openapi();
 
-	return (failed);
+	return (failed != 0);
 }

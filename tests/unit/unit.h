@@ -10,10 +10,13 @@
 
 #include <cmocka.h>
 
+/* One group per file: tests/unit/test_<name>.c defines unit_<name>(). */
 int	unit_schema(void);
 int	unit_valid(void);
 int	unit_token(void);
 int	unit_route(void);
 int	unit_qs(void);
+int	unit_pwhash(void);
+int	unit_openapi(void);
 
 #endif
