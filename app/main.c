@@ -22,6 +22,8 @@ KORE_SECCOMP_FILTER("sen",
 	KORE_SYSCALL_ALLOW(newfstatat),		/* stat() in glibc 2.33+, libpq */
 	KORE_SYSCALL_DENY(clone3, ENOSYS),	/* task threads: glibc falls back to clone */
 	KORE_SYSCALL_ALLOW(rseq),
+	KORE_SYSCALL_ALLOW(faccessat),		/* access() at shutdown, glibc 2.33+ */
+	KORE_SYSCALL_ALLOW(faccessat2),
 	KORE_SYSCALL_ALLOW(getrandom),		/* salts and tokens */
 );
 

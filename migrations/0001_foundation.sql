@@ -110,6 +110,8 @@ CREATE TABLE password_tokens (
 	created_by	bigint REFERENCES users (id),
 	expires_at	timestamptz NOT NULL,
 	used_at		timestamptz,
+	-- A newer token, a new password or a disabled account revokes it.
+	revoked_at	timestamptz,
 	CHECK (expires_at > created_at),
 	CHECK (used_at IS NULL OR used_at >= created_at)
 );
@@ -161,7 +163,8 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 
 -- Row-change auditing.  Trigger arguments name columns never to copy
 -- into the log (secrets).  The API sets sen.actor_id, sen.action and
--- sen.request_id for its transaction (db_begin in app/core/db.c); a change
+-- sen.request_id, sen.client_ip for its transaction (db_begin in
+-- app/core/db.c); a change
 -- made outside the API is still logged, with the database user as actor.
 CREATE FUNCTION audit_row() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -184,11 +187,12 @@ BEGIN
 	    TG_TABLE_NAME || '.' || lower(TG_OP) || ' by ' || session_user);
 
 	INSERT INTO audit_log (actor_id, action, entity, entity_id, before,
-	    after, request_id)
+	    after, request_id, client_ip)
 	VALUES (nullif(current_setting('sen.actor_id', true), '')::bigint,
 	    action, TG_TABLE_NAME, coalesce(new_row, old_row) ->> 'id',
 	    old_row, new_row,
-	    nullif(current_setting('sen.request_id', true), ''));
+	    nullif(current_setting('sen.request_id', true), ''),
+	    nullif(current_setting('sen.client_ip', true), ''));
 
 	RETURN NULL;
 END

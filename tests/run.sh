@@ -6,13 +6,13 @@
 # The cluster is always private, even when DATABASE_URL is set: the tests
 # stop and start PostgreSQL to prove that Sen recovers by itself.
 #
-# Suites: unit (cmocka), api (node:test over HTTP).  SUITES="unit api"
-# runs a subset.
+# Suites: unit (cmocka), api (node:test over HTTP), readme (`make run`
+# from a clean copy, twice).  SUITES="unit api" runs a subset.
 set -eu
 cd "$(dirname "$0")/.."
 
 port=${SEN_TEST_PORT:-18080}
-suites=${SUITES:-unit api}
+suites=${SUITES:-unit api readme}
 dir=${SEN_TEST_DIR:-var/test}
 kore_pid=""
 pg_started=""
@@ -31,7 +31,7 @@ cleanup() {
 		kill -9 "$kore_pid" 2>/dev/null || true
 	fi
 	if [ -n "$pg_started" ]; then
-		app/ops/pg.sh stop "$dir/pg"
+		app/ops/pg.sh destroy "$dir/pg"
 	fi
 	if [ $status -ne 0 ]; then
 		echo "sen: tests FAILED (server log: $dir/kore.log)" >&2
@@ -41,9 +41,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ -f "$dir/pg/data/postmaster.pid" ]; then
-	app/ops/pg.sh stop "$dir/pg"
-fi
+app/ops/pg.sh destroy "$dir/pg"
 rm -rf "$dir"
 mkdir -p "$dir/tmp"
 
@@ -60,7 +58,8 @@ psql "$DATABASE_URL" -qAtc "ALTER ROLE sen_app LOGIN" >/dev/null
 # The development config on the test port, logs under var/test.
 sed -e "s/bind	127.0.0.1 8080/bind	127.0.0.1 $port/" \
     -e "s|var/access.log|$dir/access.log|" \
-    -e "s|var/tmp|$dir/tmp|" conf/dev.conf > "$dir/kore.conf"
+    -e "s|var/tmp|$dir/tmp|" \
+    -e "s|var/kore.pid|$dir/kore.pid|" conf/dev.conf > "$dir/kore.conf"
 grep -q "127.0.0.1 $port" "$dir/kore.conf"
 
 # Tests play several clients through X-Real-IP, as nginx would set it.
@@ -99,6 +98,9 @@ for suite in $suites; do
 			touch tests/node_modules
 		fi
 		node --test --test-concurrency=1 tests/api/
+		;;
+	readme)
+		tests/readme/two-commands.sh
 		;;
 	*)
 		echo "sen: unknown suite $suite" >&2

@@ -96,8 +96,10 @@ auth_reply_session(struct api_ctx *ctx, struct db *db, int status,
 	json_error_t	jerr;
 
 	user = json_loads(db_value(db, 0, 0), 0, &jerr);
-	if (!db_commit(db))
+	if (!db_commit(db)) {
+		json_decref(user);
 		return (db_fail(db));
+	}
 	db_close(db);
 
 	session_set_cookie(ctx, token, sen_cfg.session_max);
@@ -174,27 +176,40 @@ auth_register(struct api_ctx *ctx)
 }
 
 /*
- * Too many recent failures for this e-mail (whether or not it is an
- * account) or from this address: 429 with Retry-After.  1 when the caller
- * may go on, 0 when a reply has been sent.
+ * Admit one login attempt, or answer 429 with Retry-After when there have
+ * been too many recent failures for this e-mail (whether or not it is an
+ * account) or from this address.  An admitted attempt is recorded as a
+ * failure before its password is checked, under a lock per e-mail and per
+ * address, so that parallel guesses cannot all pass the count; a
+ * successful login clears the e-mail's failures.  The user's id and hash
+ * are read in the same transaction.  1: go on, 0: a reply has been sent.
  */
 static int
-login_throttle(struct api_ctx *ctx, struct db *db, const char *email)
+login_admit(struct api_ctx *ctx, struct db *db, struct auth_state *st)
 {
-	const char	*params[5];
+	const char	*params[5], *mcf;
 	char		window[16], maxa[16], maxb[16];
 
 	(void)snprintf(window, sizeof(window), "%d", sen_cfg.login_window);
 	(void)snprintf(maxa, sizeof(maxa), "%d", sen_cfg.login_max_account);
 	(void)snprintf(maxb, sizeof(maxb), "%d", sen_cfg.login_max_address);
-	params[0] = email;
+	params[0] = st->email;
 	params[1] = ctx->client_ip;
 	params[2] = window;
 	params[3] = maxa;
 	params[4] = maxb;
 
+	if (!db_begin(db, "auth.login_attempt") ||
+	    !db_exec(db, "SELECT pg_advisory_xact_lock(hashtext("
+	    "'sen.login.email:' || $1))", 1, params) ||
+	    !db_exec(db, "SELECT pg_advisory_xact_lock(hashtext("
+	    "'sen.login.address:' || $1))", 1, params + 1)) {
+		db_fail(db);
+		return (0);
+	}
+
 	/*
-	 * Failures are not counted while locked, so the lock lifts when the
+	 * Refused attempts are not counted, so the lock lifts when the
 	 * oldest failure in the window leaves it.
 	 */
 	if (!db_exec(db,
@@ -216,36 +231,40 @@ login_throttle(struct api_ctx *ctx, struct db *db, const char *email)
 		return (0);
 	}
 
-	if (db_value(db, 0, 0)[0] != 't')
-		return (1);
+	if (db_value(db, 0, 0)[0] == 't') {
+		api_header(ctx, "retry-after", db_isnull(db, 0, 1) ||
+		    atoi(db_value(db, 0, 1)) < 1 ? "1" : db_value(db, 0, 1));
+		db_close(db);
+		api_error(ctx, 429, "rate_limited",
+		    "Too many failed logins, try again later");
+		return (0);
+	}
 
-	api_header(ctx, "retry-after", db_isnull(db, 0, 1) ? "60" :
-	    db_value(db, 0, 1));
+	if (!db_exec(db, "INSERT INTO login_failures (email, address) "
+	    "VALUES ($1, $2)", 2, params) ||
+	    !db_exec(db, "SELECT id, password_hash, disabled_at IS NOT NULL "
+	    "FROM users WHERE email = $1", 1, params)) {
+		db_fail(db);
+		return (0);
+	}
+
+	/* Unknown accounts are checked too: same time, same answer. */
+	mcf = dummy_mcf;
+	if (db_rows(db) == 1 && !db_isnull(db, 0, 1)) {
+		st->found = 1;
+		st->user_id = db_int(db, 0, 0);
+		st->disabled = db_value(db, 0, 2)[0] == 't';
+		mcf = db_value(db, 0, 1);
+	}
+	(void)snprintf(st->mcf, sizeof(st->mcf), "%s", mcf);
+
+	if (!db_commit(db)) {
+		db_fail(db);
+		return (0);
+	}
 	db_close(db);
-	api_error(ctx, 429, "rate_limited",
-	    "Too many failed logins, try again later");
 
-	return (0);
-}
-
-static int
-login_failed(struct api_ctx *ctx, struct auth_state *st)
-{
-	struct db	db;
-	const char	*params[2];
-
-	if (!db_open(&db, ctx))
-		return (KORE_RESULT_OK);
-
-	params[0] = st->email;
-	params[1] = ctx->client_ip;
-	if (!db_exec(&db, "INSERT INTO login_failures (email, address) "
-	    "VALUES ($1, $2)", 2, params))
-		return (db_fail(&db));
-	db_close(&db);
-
-	return (api_error(ctx, 401, "unauthorized",
-	    "Wrong e-mail or password"));
+	return (1);
 }
 
 static int
@@ -289,7 +308,6 @@ auth_login(struct api_ctx *ctx)
 {
 	struct auth_state	*st;
 	struct db		db;
-	const char		*params[1], *mcf;
 	int			result;
 
 	st = api_state(ctx, sizeof(*st), auth_state_free);
@@ -303,25 +321,8 @@ auth_login(struct api_ctx *ctx)
 
 		if (!db_open(&db, ctx))
 			return (KORE_RESULT_OK);
-		if (!login_throttle(ctx, &db, st->email))
+		if (!login_admit(ctx, &db, st))
 			return (KORE_RESULT_OK);
-
-		params[0] = st->email;
-		if (!db_exec(&db, "SELECT id, password_hash, "
-		    "  disabled_at IS NOT NULL FROM users WHERE email = $1",
-		    1, params))
-			return (db_fail(&db));
-
-		mcf = dummy_mcf;
-		if (db_rows(&db) == 1 && !db_isnull(&db, 0, 1)) {
-			st->found = 1;
-			st->user_id = db_int(&db, 0, 0);
-			st->disabled = db_value(&db, 0, 2)[0] == 't';
-			mcf = db_value(&db, 0, 1);
-		}
-		/* Unknown accounts are checked too: same time, same answer. */
-		(void)snprintf(st->mcf, sizeof(st->mcf), "%s", mcf);
-		db_close(&db);
 
 		if (!pwtask_start(ctx, PWTASK_VERIFY, st->mcf,
 		    body_str(st->body, "password")))
@@ -333,7 +334,8 @@ auth_login(struct api_ctx *ctx)
 		if (!pwtask_result(ctx, &result, NULL, 0))
 			return (KORE_RESULT_RETRY);
 		if (!st->found || result != 1)
-			return (login_failed(ctx, st));
+			return (api_error(ctx, 401, "unauthorized",
+			    "Wrong e-mail or password"));
 		if (st->disabled)
 			return (api_error(ctx, 403, "forbidden",
 			    "This account has been disabled"));
@@ -410,8 +412,9 @@ auth_set_password(struct api_ctx *ctx)
 		    "SELECT t.id, u.id, u.email FROM password_tokens t "
 		    "JOIN users u ON u.id = t.user_id "
 		    "WHERE t.token_hash = sha256(convert_to($1, 'UTF8')) "
-		    "  AND t.used_at IS NULL AND t.expires_at > now() "
-		    "  AND u.disabled_at IS NULL", 1, params))
+		    "  AND t.used_at IS NULL AND t.revoked_at IS NULL "
+		    "  AND t.expires_at > now() AND u.disabled_at IS NULL",
+		    1, params))
 			return (db_fail(&db));
 		if (db_rows(&db) != 1) {
 			db_close(&db);
@@ -454,8 +457,8 @@ auth_set_password(struct api_ctx *ctx)
 	/* The token works once, even when two requests race for it. */
 	if (!db_begin(&db, "auth.set_password") ||
 	    !db_exec(&db, "UPDATE password_tokens SET used_at = now() "
-	    "WHERE id = $1 AND used_at IS NULL AND expires_at > now()",
-	    1, params))
+	    "WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL "
+	    "AND expires_at > now()", 1, params))
 		return (db_fail(&db));
 	if (strcmp(PQcmdTuples(db.sql.result), "1") != 0) {
 		db_close(&db);
@@ -468,10 +471,16 @@ auth_set_password(struct api_ctx *ctx)
 	params[0] = id;
 	params[1] = st->mcf;
 
-	/* A new password ends every session: it may be a reset after theft. */
+	/*
+	 * A new password ends every session and every other link: it may
+	 * be a reset after theft.
+	 */
 	if (!db_exec(&db, "UPDATE users SET password_hash = $2, "
 	    "password_changed_at = now() WHERE id = $1", 2, params) ||
 	    !db_exec(&db, "DELETE FROM sessions WHERE user_id = $1",
+	    1, params) ||
+	    !db_exec(&db, "UPDATE password_tokens SET revoked_at = now() "
+	    "WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
 	    1, params) ||
 	    !user_fetch(&db, st->user_id))
 		return (db_fail(&db));

@@ -67,16 +67,22 @@ password_token(struct db *db, const char *uid, char *token, size_t len)
 
 	(void)snprintf(actor, sizeof(actor), "%lld",
 	    (long long)db->ctx->user.id);
-	params[0] = token;
-	params[1] = uid;
+	params[0] = uid;
+	params[1] = token;
 	params[2] = actor;
+
+	/* Only the newest link works: an older one may have gone astray. */
+	if (!db_exec(db, "UPDATE password_tokens SET revoked_at = now() "
+	    "WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
+	    1, params))
+		return (0);
 
 	return (db_exec(db,
 	    "INSERT INTO password_tokens (token_hash, user_id, created_by, "
 	    "  expires_at) "
-	    "VALUES (sha256(convert_to($1, 'UTF8')), $2, $3, "
+	    "VALUES (sha256(convert_to($2, 'UTF8')), $1, $3, "
 	    "  now() + interval '" PASSWORD_TOKEN_HOURS " hours') "
-	    "RETURNING expires_at", 3, params));
+	    "RETURNING to_json(expires_at) #>> '{}'", 3, params));
 }
 
 /* Commit and answer with the user, the token and its link. */
@@ -272,14 +278,17 @@ users_list(struct api_ctx *ctx)
 	if (!db_open(&db, ctx))
 		return (KORE_RESULT_OK);
 
-	/* Search ignores case and Vietnamese diacritics: "nguyen" finds Nguyễn. */
+	/*
+	 * Search ignores case and Vietnamese diacritics ("nguyen" finds
+	 * Nguyễn) and takes q literally (strpos, not LIKE: % is not a wildcard).
+	 */
 	if (!db_exec(&db,
 	    "WITH page AS ("
 	    "  SELECT u FROM users u"
 	    "  WHERE ($1::text IS NULL OR u.role = $1)"
-	    "    AND ($2::text IS NULL OR"
-	    "      unaccent(lower(u.full_name || ' ' || u.email)) LIKE"
-	    "      '%' || unaccent(lower($2)) || '%')"
+	    "    AND ($2::text IS NULL OR strpos("
+	    "      unaccent(lower(u.full_name || ' ' || u.email)),"
+	    "      unaccent(lower($2))) > 0)"
 	    "    AND u.id > $3::bigint"
 	    "  ORDER BY u.id LIMIT $4::int) "
 	    "SELECT json_build_object("
@@ -314,12 +323,15 @@ set_disabled(struct api_ctx *ctx, int disable)
 		return (db_fail(&db));
 
 	if (disable) {
-		/* Its sessions end in the same transaction. */
+		/* Its sessions and links end in the same transaction. */
 		if (!db_exec(&db, "UPDATE users SET disabled_at = "
 		    "coalesce(disabled_at, now()), disabled_by = "
 		    "coalesce(disabled_by, $2) WHERE id = $1", 2, params) ||
 		    !db_exec(&db, "DELETE FROM sessions WHERE user_id = $1",
-		    1, params))
+		    1, params) ||
+		    !db_exec(&db, "UPDATE password_tokens SET revoked_at = "
+		    "now() WHERE user_id = $1 AND used_at IS NULL AND "
+		    "revoked_at IS NULL", 1, params))
 			return (db_fail(&db));
 	} else {
 		if (!db_exec(&db, "UPDATE users SET disabled_at = NULL, "

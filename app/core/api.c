@@ -193,8 +193,9 @@ api_route(struct api_ctx *ctx)
 
 		path_known = 1;
 		len = strlen(allow);
-		(void)snprintf(allow + len, sizeof(allow) - len, "%s%s",
-		    len ? ", " : "", http_method_text(routes[i].method));
+		(void)snprintf(allow + len, sizeof(allow) - len, "%s%s%s",
+		    len ? ", " : "", http_method_text(routes[i].method),
+		    routes[i].method == HTTP_METHOD_GET ? ", HEAD" : "");
 
 		if (routes[i].method == method) {
 			ctx->route = &routes[i];

@@ -121,7 +121,7 @@ int
 db_begin(struct db *db, const char *action)
 {
 	char		actor[24];
-	const char	*params[3];
+	const char	*params[4];
 
 	if (!db_exec(db, "BEGIN", 0, NULL))
 		return (0);
@@ -133,10 +133,12 @@ db_begin(struct db *db, const char *action)
 	params[0] = db->ctx->user.id ? actor : "";
 	params[1] = db->ctx->request_id;
 	params[2] = action;
+	params[3] = db->ctx->client_ip;
 
 	return (db_exec(db, "SELECT set_config('sen.actor_id', $1, true), "
 	    "set_config('sen.request_id', $2, true), "
-	    "set_config('sen.action', $3, true)", 3, params));
+	    "set_config('sen.action', $3, true), "
+	    "set_config('sen.client_ip', $4, true)", 4, params));
 }
 
 int

@@ -7,13 +7,26 @@
 
 #define HOUSEKEEPING_MS		(15 * 60 * 1000)
 
+/*
+ * Kore 4.1's worker loop sleeps until its next timer even when a signal
+ * arrived just before it went to sleep; a long timer would delay shutdown
+ * by as long.  So the timer ticks every second and does its work only
+ * every HOUSEKEEPING_MS.
+ */
+#define TICK_MS			1000
+
+static u_int64_t	last_run;
+
 static void
 housekeeping(void *arg, u_int64_t now)
 {
 	struct kore_pgsql	sql;
 
 	(void)arg;
-	(void)now;
+
+	if (now - last_run < HOUSEKEEPING_MS)
+		return;
+	last_run = now;
 
 	kore_pgsql_init(&sql);
 	if (!kore_pgsql_setup(&sql, SEN_DB, KORE_PGSQL_SYNC)) {
@@ -38,5 +51,6 @@ sen_timers_init(void)
 		return;
 
 	started = 1;
-	(void)kore_timer_add(housekeeping, HOUSEKEEPING_MS, NULL, 0);
+	last_run = kore_time_ms();
+	(void)kore_timer_add(housekeeping, TICK_MS, NULL, 0);
 }

@@ -126,7 +126,8 @@ schema_timestamp_valid(const char *s)
 	    !isdigit((unsigned char)s[i + 4]) ||
 	    !isdigit((unsigned char)s[i + 5]))
 		return (0);
-	if ((s[i + 1] - '0') * 10 + (s[i + 2] - '0') > 14)
+	/* Offset minutes stop at 59; PostgreSQL refuses +07:60. */
+	if ((s[i + 1] - '0') * 10 + (s[i + 2] - '0') > 14 || s[i + 4] > '5')
 		return (0);
 
 	return (1);

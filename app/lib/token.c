@@ -105,11 +105,12 @@ b64_decode(const char *in, uint8_t *out, size_t outlen)
 {
 	uint32_t	acc;
 	size_t		o;
-	int		bits, v;
+	int		bits, v, pad;
 
 	acc = 0;
 	bits = 0;
 	o = 0;
+	pad = 0;
 
 	for (; *in != '\0' && *in != '='; in++) {
 		if ((v = b64_value(*in)) == -1)
@@ -123,6 +124,12 @@ b64_decode(const char *in, uint8_t *out, size_t outlen)
 			out[o++] = (uint8_t)(acc >> bits);
 		}
 	}
+
+	/* Padding ends the text: nothing may hide behind it. */
+	for (; *in == '='; in++)
+		pad++;
+	if (*in != '\0' || pad > 2)
+		return (-1);
 
 	return ((int)o);
 }

@@ -118,6 +118,11 @@ valid_phone_normalize(const char *s, char *out, size_t len)
 			return (0);
 		p += 3;
 		digits[n++] = '0';
+		/* "+84 0912 345 678": the trunk 0 kept by habit. */
+		while (*p == ' ')
+			p++;
+		if (*p == '0')
+			p++;
 	}
 
 	for (; *p != '\0'; p++) {
@@ -172,7 +177,7 @@ const char *
 valid_password(const char *pw, const char *email)
 {
 	const char	*at;
-	size_t		len, i;
+	size_t		len, i, k;
 	int		same;
 
 	len = schema_utf8_len(pw);
@@ -181,9 +186,12 @@ valid_password(const char *pw, const char *email)
 	if (len > VALID_PASSWORD_MAX)
 		return ("must be at most 128 characters");
 
+	/* The first character may take several bytes: ễễễ is one repeated. */
+	for (k = 1; ((unsigned char)pw[k] & 0xc0) == 0x80; k++)
+		;
 	same = 1;
-	for (i = 1; pw[i] != '\0'; i++) {
-		if (pw[i] != pw[0])
+	for (i = k; pw[i] != '\0'; i++) {
+		if (pw[i] != pw[i % k])
 			same = 0;
 	}
 	if (same)
