@@ -114,6 +114,8 @@ int	api_error_fields(struct api_ctx *, int, const char *, const char *,
 	    json_t *);
 int	api_unavailable(struct api_ctx *, const char *);
 int	api_no_content(struct api_ctx *);
+void	api_etag(struct api_ctx *, int64_t);
+int	api_if_match(struct api_ctx *, int64_t *);
 void	api_header(struct api_ctx *, const char *, const char *);
 
 /* core/body.c */
@@ -134,6 +136,7 @@ void	db_close(struct db *);
 int	db_exec(struct db *, const char *, int, const char **);
 int	db_begin(struct db *, const char *);
 int	db_commit(struct db *);
+int	db_set(struct db *, const char *, const char *);
 int	db_rows(struct db *);
 const char *db_value(struct db *, int, int);
 int	db_isnull(struct db *, int, int);

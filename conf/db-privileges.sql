@@ -29,6 +29,9 @@ BEGIN
 	REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM sen_app;
 	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations
 	    FROM sen_app;
-	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON wards FROM sen_app;
+	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON wards, sectors,
+	    poverty_standards, call_transitions, application_transitions,
+	    status_labels, message_templates FROM sen_app;
+	REVOKE UPDATE, DELETE, TRUNCATE ON application_events FROM sen_app;
 END
 $$;

@@ -189,7 +189,8 @@ BEGIN
 	INSERT INTO audit_log (actor_id, action, entity, entity_id, before,
 	    after, request_id, client_ip)
 	VALUES (nullif(current_setting('sen.actor_id', true), '')::bigint,
-	    action, TG_TABLE_NAME, coalesce(new_row, old_row) ->> 'id',
+	    action, TG_TABLE_NAME, coalesce(coalesce(new_row, old_row) ->> 'id',
+	    coalesce(new_row, old_row) ->> 'user_id'),
 	    old_row, new_row,
 	    nullif(current_setting('sen.request_id', true), ''),
 	    nullif(current_setting('sen.client_ip', true), ''));

@@ -68,7 +68,11 @@ sen_api(struct http_request *req)
 	if (!api_route(ctx))
 		return (KORE_RESULT_OK);
 
-	if (ctx->route->roles != ROLE_PUBLIC) {
+	if (ctx->route->roles == ROLE_PUBLIC) {
+		/* Optional: an invalid session just means anonymous. */
+		if (session_authenticate(ctx) == -1)
+			return (KORE_RESULT_OK);	/* 503 sent */
+	} else {
 		if ((r = session_authenticate(ctx)) == -1)
 			return (KORE_RESULT_OK);	/* 503 sent */
 		if (r == 0) {

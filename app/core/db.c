@@ -141,6 +141,18 @@ db_begin(struct db *db, const char *action)
 	    "set_config('sen.client_ip', $4, true)", 4, params));
 }
 
+/* A transaction-local setting, e.g. sen.reason for the event trigger. */
+int
+db_set(struct db *db, const char *name, const char *value)
+{
+	const char	*params[2];
+
+	params[0] = name;
+	params[1] = value != NULL ? value : "";
+
+	return (db_exec(db, "SELECT set_config($1, $2, true)", 2, params));
+}
+
 int
 db_commit(struct db *db)
 {

@@ -98,3 +98,58 @@ api_no_content(struct api_ctx *ctx)
 
 	return (KORE_RESULT_OK);
 }
+
+/*
+ * Versions for optimistic concurrency: reads send ETag: "<version>",
+ * writes send it back in If-Match, and a stale one gets 412.
+ */
+void
+api_etag(struct api_ctx *ctx, int64_t version)
+{
+	char		buf[32];
+
+	(void)snprintf(buf, sizeof(buf), "\"%lld\"", (long long)version);
+	api_header(ctx, "etag", buf);
+}
+
+/*
+ * The version a write is based on.  1: found (in *version); 0: missing or
+ * malformed, and a 428 or 400 reply has been sent.
+ */
+int
+api_if_match(struct api_ctx *ctx, int64_t *version)
+{
+	const char	*v, *p;
+	int64_t		n;
+
+	if (!http_request_header(ctx->req, "if-match", &v)) {
+		api_error(ctx, 428, "precondition_failed",
+		    "Send the If-Match header with the ETag you last read");
+		return (0);
+	}
+
+	p = v;
+	if (p[0] == 'W' && p[1] == '/')
+		p += 2;
+	if (*p++ != '"' || *p < '1' || *p > '9') {
+		api_error(ctx, 400, "bad_json",
+		    "If-Match must be an ETag such as \"3\"");
+		return (0);
+	}
+
+	for (n = 0; *p >= '0' && *p <= '9'; p++) {
+		if (n > (INT32_MAX - 9) / 10) {
+			api_error(ctx, 400, "bad_json", "If-Match is too large");
+			return (0);
+		}
+		n = n * 10 + (*p - '0');
+	}
+	if (p[0] != '"' || p[1] != '\0') {
+		api_error(ctx, 400, "bad_json",
+		    "If-Match must be an ETag such as \"3\"");
+		return (0);
+	}
+
+	*version = n;
+	return (1);
+}

@@ -1,8 +1,7 @@
-// Who may call what (every route of app/routes.def), and the account
-// management of app/accounts/users.c.
+// The account management of app/accounts/users.c (who may call each
+// route is tested for every route in routes.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { api, db, demo, login, scalar } from './lib.mjs';
 import { PASSWORD, assertErr, createUser, fieldsOf, freshEmail, unchanged, userIdOf } from './fixtures.mjs';
 
@@ -20,117 +19,8 @@ before(async () => {
   }
 });
 
-// routes.def, as the C preprocessor sees it: ROUTE(method, "path", roles, handler).
-function parseRoutes() {
-  const src = readFileSync(new URL('../../app/routes.def', import.meta.url), 'utf8');
-  const code = src.replace(/\/\*[\s\S]*?\*\//g, '');
-  const routes = [];
-  for (const m of code.matchAll(/ROUTE\(\s*(\w+)\s*,\s*"([^"]+)"\s*,\s*([^,]+?)\s*,\s*(\w+)\s*\)/g)) {
-    const names = m[3].split('|').map((s) => s.trim());
-    let allowed;
-    if (names.includes('PUBLIC')) allowed = 'public';
-    else if (names.includes('ANY_USER')) allowed = [...ROLES];
-    else allowed = ROLES.filter((r) => names.includes(r.toUpperCase()));
-    routes.push({ method: m[1], path: m[2], allowed, handler: m[4] });
-  }
-  assert.equal(routes.length, (code.match(/ROUTE\(/g) || []).length, 'every ROUTE( line parsed');
-  return routes;
-}
-
 // A fresh account to act on (staff may manage reviewers).
 const target = async () => (await createUser(tokens.staff, { role: 'reviewer' })).user.id;
-
-// One row per route: who may call it, a request that succeeds for an
-// allowed caller (token null: anonymous), and its status.  `prep` makes
-// what the request needs; `fresh` asks for a new session per caller
-// (logout ends it).  A route missing here fails the matrix.
-const matrix = {
-  'GET /api/health': { allowed: 'public', ok: 200, call: () => api('GET', '/api/health') },
-  'GET /api/openapi.json': { allowed: 'public', ok: 200, call: () => api('GET', '/api/openapi.json') },
-  'POST /api/auth/register': {
-    allowed: 'public', ok: 201,
-    call: () => api('POST', '/api/auth/register', { body: { email: freshEmail('mx'), password: PASSWORD, full_name: 'Mai Hắc Đế' } }),
-  },
-  'POST /api/auth/login': { allowed: 'public', ok: 200, call: () => api('POST', '/api/auth/login', { body: demo.mentor }) },
-  'POST /api/auth/set-password': {
-    allowed: 'public', ok: 200,
-    call: async () => {
-      const made = await createUser(tokens.staff, { role: 'mentor' });
-      return api('POST', '/api/auth/set-password', { body: { token: made.set_password_token, password: PASSWORD } });
-    },
-  },
-  'POST /api/auth/logout': {
-    allowed: [...ROLES], ok: 204, fresh: true,
-    call: (token) => api('POST', '/api/auth/logout', { token }),
-  },
-  'GET /api/me': { allowed: [...ROLES], ok: 200, call: (token) => api('GET', '/api/me', { token }) },
-  'GET /api/users': { allowed: ['staff', 'admin'], ok: 200, call: (token) => api('GET', '/api/users?limit=5', { token }) },
-  'POST /api/users': {
-    allowed: ['staff', 'admin'], ok: 201,
-    call: (token) => api('POST', '/api/users', { token, body: { email: freshEmail('mx'), full_name: 'Lý Thường Kiệt', role: 'mentor' } }),
-  },
-  'GET /api/users/{id}': {
-    allowed: ['staff', 'admin'], ok: 200,
-    call: (token) => api('GET', `/api/users/${ids.reviewer}`, { token }),
-  },
-  'POST /api/users/{id}/disable': {
-    allowed: ['admin'], ok: 200, prep: target,
-    call: (token, id) => api('POST', `/api/users/${id}/disable`, { token }),
-  },
-  'POST /api/users/{id}/enable': {
-    allowed: ['admin'], ok: 200,
-    prep: async () => {
-      const id = await target();
-      const r = await api('POST', `/api/users/${id}/disable`, { token: tokens.admin });
-      assert.equal(r.status, 200, r.text);
-      return id;
-    },
-    call: (token, id) => api('POST', `/api/users/${id}/enable`, { token }),
-  },
-  'POST /api/users/{id}/password-token': {
-    allowed: ['staff', 'admin'], ok: 201, prep: target,
-    call: (token, id) => api('POST', `/api/users/${id}/password-token`, { token }),
-  },
-};
-
-test('role matrix: every route of routes.def, anonymous → 401, wrong role → 403, right role → 2xx', async (t) => {
-  const routes = parseRoutes();
-  assert.ok(routes.length >= 13);
-  const keys = routes.map((r) => `${r.method} ${r.path}`);
-  for (const k of Object.keys(matrix)) assert.ok(keys.includes(k), `matrix row "${k}" is not in routes.def any more`);
-
-  for (const route of routes) {
-    const key = `${route.method} ${route.path}`;
-    await t.test(key, async () => {
-      const row = matrix[key];
-      assert.ok(row, `routes.def has "${key}" (${route.handler}) but this test has no row for it: add one`);
-      assert.deepEqual(route.allowed, row.allowed, `roles of ${key} in routes.def`);
-
-      if (row.allowed === 'public') {
-        const r = await row.call(null, row.prep && (await row.prep()));
-        assert.equal(r.status, row.ok, `${key} anonymous: ${r.text}`);
-        return;
-      }
-
-      let arg = row.prep && (await row.prep());
-      assertErr(assert, await unchanged(assert, () => row.call(null, arg)), 401, 'unauthorized');
-      // Rubbish and unknown credentials are anonymous too.
-      assertErr(assert, await unchanged(assert, () => row.call('x'.repeat(43), arg)), 401, 'unauthorized');
-
-      for (const role of ROLES) {
-        if (!row.allowed.includes(role)) {
-          const r = await unchanged(assert, () => row.call(tokens[role], arg));
-          assertErr(assert, r, 403, 'forbidden');
-          continue;
-        }
-        const token = row.fresh ? await login(DEMO_OF[role]) : tokens[role];
-        const r = await row.call(token, arg);
-        assert.equal(r.status, row.ok, `${key} as ${role}: ${r.text}`);
-        if (row.prep) arg = await row.prep();
-      }
-    });
-  }
-});
 
 test('staff create reviewers, mentors and applicants, but not staff or admins; admins may', async () => {
   for (const role of ['reviewer', 'mentor', 'applicant']) {

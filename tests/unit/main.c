@@ -15,6 +15,11 @@ main(void)
 	failed += unit_qs();
 	failed += unit_pwhash();
 	failed += unit_openapi();
+	failed += unit_priority();
+	failed += unit_lifecycle();
+	failed += unit_sniff();
+	failed += unit_listing();
+	failed += unit_outbox();
 
 	return (failed != 0);
 }

@@ -18,5 +18,10 @@ int	unit_route(void);
 int	unit_qs(void);
 int	unit_pwhash(void);
 int	unit_openapi(void);
+int	unit_priority(void);
+int	unit_lifecycle(void);
+int	unit_sniff(void);
+int	unit_listing(void);
+int	unit_outbox(void);
 
 #endif
