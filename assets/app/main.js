@@ -1,0 +1,91 @@
+// Sen's front end: a hash router over plain ES modules, no build step.
+import { api } from './api.js';
+import { h, mount } from './dom.js';
+import * as i18n from './i18n.js';
+import { views } from './views/index.js';
+
+const state = { user: null };
+const main = document.getElementById('main');
+const bar = document.getElementById('bar');
+
+export const app = {
+  state,
+  t: i18n.t,
+  i18n,
+  go(hash) { if (location.hash === hash) render(); else location.hash = hash; },
+  async refreshUser() {
+    try { state.user = await api('GET', '/api/me'); } catch { state.user = null; }
+    renderBar();
+  },
+  toast(msg) {
+    const el = document.getElementById('toast');
+    el.textContent = msg;
+    el.classList.add('show');
+    clearTimeout(app.toastTimer);
+    app.toastTimer = setTimeout(() => el.classList.remove('show'), 4000);
+  },
+  rerender() { renderBar(); render(); },
+};
+
+function navLinks() {
+  const t = i18n.t;
+  const u = state.user;
+  if (!u) return [['#/', t('nav.home')], ['#/self-check', t('nav.selfcheck')], ['#/login', t('nav.login')], ['#/register', t('nav.register')]];
+  const links = [['#/', t('nav.home')]];
+  if (u.role === 'applicant') links.push(['#/profile', t('nav.profile')], ['#/self-check', t('nav.selfcheck')]);
+  if (u.role === 'staff' || u.role === 'admin') links.push(['#/staff/calls', t('nav.calls')], ['#/staff/applications', t('nav.applications')], ['#/staff/users', t('nav.users')]);
+  return links;
+}
+
+function renderBar() {
+  const t = i18n.t;
+  const other = i18n.getLocale() === 'vi' ? 'en' : 'vi';
+  document.querySelector('.skip').textContent = t('skip');
+  mount(bar,
+    h('a', { class: 'brand', href: '#/' }, h('img', { src: '/app/sen.svg', alt: '', width: 28, height: 28 }), t('app.name')),
+    h('nav', { 'aria-label': 'Sen' }, h('ul', {}, navLinks().map(([href, label]) => h('li', {}, h('a', { href }, label))))),
+    h('div', { class: 'bar-end' },
+      state.user ? h('button', { type: 'button', class: 'link', onclick: logout }, t('nav.logout')) : null,
+      h('button', {
+        type: 'button', class: 'lang', lang: other, 'aria-label': t('lang.switch.label'),
+        onclick: () => { i18n.setLocale(other); app.rerender(); },
+      }, t('lang.switch'))));
+}
+
+async function logout() {
+  try { await api('POST', '/api/auth/logout'); } catch { /* the session may be gone already */ }
+  state.user = null;
+  app.go('#/');
+  renderBar();
+}
+
+function route() {
+  const hash = location.hash.replace(/^#/, '') || '/';
+  const [path, query] = hash.split('?');
+  const params = new URLSearchParams(query || '');
+  for (const [pattern, view] of views) {
+    const m = pattern.exec(path);
+    if (m) return { view, args: m.slice(1), params };
+  }
+  return null;
+}
+
+async function render() {
+  const r = route();
+  main.setAttribute('aria-busy', 'true');
+  if (!r) {
+    mount(main, h('h1', {}, i18n.t('not_found')));
+  } else {
+    try {
+      await r.view(main, app, r.args, r.params);
+    } catch (e) {
+      mount(main, h('h1', {}, i18n.errorMessage(e)));
+    }
+  }
+  main.removeAttribute('aria-busy');
+  main.focus({ preventScroll: true });
+}
+
+window.addEventListener('hashchange', render);
+await app.refreshUser();
+render();
