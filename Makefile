@@ -69,7 +69,7 @@ run:
 	@app/ops/run.sh
 
 test:
-	@app/ops/deps.sh build db test
+	@app/ops/deps.sh build db test browser
 	@$(MAKE) --no-print-directory build build/unit-tests
 	@tests/run.sh
 

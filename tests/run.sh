@@ -6,13 +6,14 @@
 # The cluster is always private, even when DATABASE_URL is set: the tests
 # stop and start PostgreSQL to prove that Sen recovers by itself.
 #
-# Suites: unit (cmocka), api (node:test over HTTP), readme (`make run`
-# from a clean copy, twice).  SUITES="unit api" runs a subset.
+# Suites: unit (cmocka), api (node:test over HTTP), web (headless
+# Chromium), readme (`make run` from a clean copy, twice).  SUITES="unit
+# api" runs a subset.
 set -eu
 cd "$(dirname "$0")/.."
 
 port=${SEN_TEST_PORT:-18080}
-suites=${SUITES:-unit api readme}
+suites=${SUITES:-unit api web readme}
 dir=${SEN_TEST_DIR:-var/test}
 kore_pid=""
 pg_started=""
@@ -85,6 +86,14 @@ export SEN_URL="http://127.0.0.1:$port"
 export SEN_PG_DIR="$dir/pg"
 export SEN_KORE_PID="$kore_pid"
 
+node_deps() {
+	if [ ! -d tests/node_modules ] ||
+	    [ tests/package-lock.json -nt tests/node_modules ]; then
+		(cd tests && npm ci --no-audit --no-fund --silent)
+		touch tests/node_modules
+	fi
+}
+
 for suite in $suites; do
 	echo "== $suite"
 	case "$suite" in
@@ -92,12 +101,13 @@ for suite in $suites; do
 		./build/unit-tests
 		;;
 	api)
-		if [ ! -d tests/node_modules ] ||
-		    [ tests/package-lock.json -nt tests/node_modules ]; then
-			(cd tests && npm ci --no-audit --no-fund --silent)
-			touch tests/node_modules
-		fi
+		node_deps
 		node --test --test-concurrency=1 tests/api/
+		;;
+	web)
+		node_deps
+		SEN_TEST_OUT="$dir/web" node --test --test-concurrency=1 tests/web/
+		echo "sen: screenshots in $dir/web"
 		;;
 	readme)
 		tests/readme/two-commands.sh

@@ -45,7 +45,7 @@ export function showErrors(form, error, t) {
   for (const p of form.querySelectorAll('.error')) { p.hidden = true; p.textContent = ''; }
   for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
   const rest = [];
-  let first = null;
+  let first;
   for (const [name, msg] of Object.entries((error && error.fields) || {})) {
     const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
     const text = t.fieldError(msg);
@@ -54,7 +54,6 @@ export function showErrors(form, error, t) {
       p.textContent = text;
       p.hidden = false;
       input.setAttribute('aria-invalid', 'true');
-      first = first || input;
     } else {
       rest.push(`${name}: ${text}`);
     }
@@ -68,6 +67,8 @@ export function showErrors(form, error, t) {
     box.hidden = msgs.length === 0;
     if (!first && msgs.length) box.focus();
   }
+  // The first invalid field on the screen, not in the API's order.
+  first = form.querySelector('[aria-invalid=true]');
   if (first) first.focus();
 }
 
