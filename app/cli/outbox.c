@@ -210,6 +210,14 @@ error_set(struct outcome *o, const char *fmt, ...)
 	}
 }
 
+/* PostgreSQL's notices (a shutdown, say) in our log, one line each. */
+static void
+notice(void *arg, const char *text)
+{
+	(void)arg;
+	say("database: %.*s", (int)strcspn(text, "\n"), text);
+}
+
 static PGconn *
 db_connect_outbox(const struct conf *c)
 {
@@ -225,6 +233,7 @@ db_connect_outbox(const struct conf *c)
 		PQfinish(conn);
 		return (NULL);
 	}
+	PQsetNoticeProcessor(conn, notice, NULL);
 	PQclear(PQexec(conn, "SET client_min_messages = warning"));
 	return (conn);
 }
