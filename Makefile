@@ -57,7 +57,8 @@ build/lib/%.o: app/%.c $(HDRS)
 	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
 
 build/sen-admin: $(CLI_SRCS) $(LIB_OBJS) $(HDRS)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $(CLI_SRCS) $(LIB_OBJS) -lpq $(LDLIBS_APP)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(CLI_SRCS) $(LIB_OBJS) -lpq -lcurl \
+	    $(LDLIBS_APP)
 
 build/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/unit.h
 	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(LIB_OBJS) \

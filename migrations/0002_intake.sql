@@ -562,6 +562,22 @@ CREATE INDEX outbox_due_idx ON outbox (next_attempt_at)
 	WHERE status IN ('pending', 'sending');
 CREATE INDEX outbox_user_idx ON outbox (user_id, id);
 
+-- Wake the sender (LISTEN sen_outbox) as soon as a message is queued
+-- rather than at its next poll.  PostgreSQL delivers the notification at
+-- commit, and folds identical ones of a transaction into one; a rolled
+-- back transaction notifies nobody.  The sender still polls, for retries
+-- and for notifications it missed while reconnecting.
+CREATE FUNCTION outbox_wake() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_notify('sen_outbox', '');
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER outbox_wake AFTER INSERT ON outbox
+	FOR EACH STATEMENT EXECUTE FUNCTION outbox_wake();
+
 -- Labels of statuses in messages.
 CREATE TABLE status_labels (
 	status		text NOT NULL,

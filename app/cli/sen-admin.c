@@ -7,6 +7,7 @@
  *                                      the environment, or print a
  *                                      one-time set-password token)
  *   sen-admin demo                     create the demo accounts once
+ *   sen-admin outbox [--once]          deliver notifications (cli/outbox.c)
  */
 
 #include <sys/types.h>
@@ -20,6 +21,7 @@
 
 #include <libpq-fe.h>
 
+#include "cli/outbox.h"
 #include "lib/pwhash.h"
 #include "lib/token.h"
 #include "lib/valid.h"
@@ -42,7 +44,8 @@ usage(void)
 	    "usage: sen-admin migrate [dir]\n"
 	    "       sen-admin user EMAIL ROLE NAME   (PASSWORD in the "
 	    "environment, optional)\n"
-	    "       sen-admin demo\n");
+	    "       sen-admin demo\n"
+	    "       sen-admin outbox [--once]\n");
 	exit(2);
 }
 
@@ -58,6 +61,8 @@ main(int argc, char **argv)
 		return (cmd_user(argc - 2, argv + 2));
 	if (!strcmp(argv[1], "demo"))
 		return (cmd_demo(argc - 2, argv + 2));
+	if (!strcmp(argv[1], "outbox"))
+		return (cmd_outbox(argc - 2, argv + 2));
 
 	usage();
 	return (2);

@@ -5,7 +5,7 @@
 # (unit and HTTP tests), browser (web UI tests), bench (load tests).
 set -eu
 
-pkgs_build="kore libjansson-dev libscrypt-dev libpq-dev libcmocka-dev gcc make xxd"
+pkgs_build="kore libjansson-dev libscrypt-dev libpq-dev libcurl4-openssl-dev libcmocka-dev gcc make xxd"
 pkgs_db="postgresql postgresql-contrib"
 pkgs_test="nodejs npm curl"
 pkgs_browser="chromium"
