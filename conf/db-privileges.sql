@@ -32,6 +32,8 @@ BEGIN
 	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON wards, sectors,
 	    poverty_standards, call_transitions, application_transitions,
 	    status_labels, message_templates FROM sen_app;
+	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON priority_categories,
+	    business_stages, reference_labels FROM sen_app;
 	REVOKE UPDATE, DELETE, TRUNCATE ON application_events FROM sen_app;
 END
 $$;

@@ -44,7 +44,9 @@ INSERT INTO sectors (code, name_vi, name_en, position) VALUES
 -- period (Decree 07/2021/NĐ-CP for 2022-2025), so they are rows, not code.
 -- A household whose monthly income per person is at or below the line is
 -- poor with at least poor_min_deprivations of the 12 basic-service
--- deprivations, near-poor with fewer.
+-- deprivations, near-poor with fewer (app/lib/priority.c).  valid_to is
+-- the last day a standard applies; when periods overlap, the one that
+-- started last is in force (poverty_standard_in_force below).
 CREATE TABLE poverty_standards (
 	id			bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	name			text NOT NULL,
@@ -61,6 +63,218 @@ INSERT INTO poverty_standards (name, area, valid_from, valid_to,
     income_line_vnd, poor_min_deprivations) VALUES
 	('Nghị định 07/2021/NĐ-CP', 'urban', '2022-01-01', NULL, 2000000, 3),
 	('Nghị định 07/2021/NĐ-CP', 'rural', '2022-01-01', NULL, 1500000, 3);
+
+-- The standard in force for an area on a day (a Hà Nội date), or none.
+CREATE FUNCTION poverty_standard_in_force(area text, day date)
+RETURNS poverty_standards
+LANGUAGE sql STABLE AS $$
+	SELECT s.* FROM poverty_standards s
+	WHERE s.area = $1 AND s.valid_from <= $2
+	  AND (s.valid_to IS NULL OR s.valid_to >= $2)
+	ORDER BY s.valid_from DESC, s.id DESC
+	LIMIT 1
+$$;
+
+-- The categories that may earn priority, and the certificate that proves
+-- each: what the self-check tells an applicant to upload, and what staff
+-- verify against.  Poor, near-poor and hardship are household statuses
+-- (a household holds one at a time); disability is personal.
+CREATE TABLE priority_categories (
+	code		text PRIMARY KEY CHECK (code IN
+			    ('poor', 'near_poor', 'hardship', 'disability')),
+	position	int NOT NULL UNIQUE,
+	household	boolean NOT NULL,
+	label_vi	text NOT NULL,
+	label_en	text NOT NULL,
+	document_kind	text NOT NULL CHECK (document_kind IN
+			    ('household_certificate', 'disability_certificate')),
+	certificate_vi	text NOT NULL,
+	certificate_en	text NOT NULL,
+	issuer_vi	text NOT NULL,
+	issuer_en	text NOT NULL
+);
+
+INSERT INTO priority_categories VALUES
+	('poor', 1, true, 'Hộ nghèo', 'Poor household', 'household_certificate',
+	 'Giấy chứng nhận hộ nghèo', 'Poor household certificate',
+	 'UBND phường cấp sau kỳ rà soát hộ nghèo, hộ cận nghèo hằng năm',
+	 'Issued by the ward People''s Committee after the yearly poverty review'),
+	('near_poor', 2, true, 'Hộ cận nghèo', 'Near-poor household',
+	 'household_certificate',
+	 'Giấy chứng nhận hộ cận nghèo', 'Near-poor household certificate',
+	 'UBND phường cấp sau kỳ rà soát hộ nghèo, hộ cận nghèo hằng năm',
+	 'Issued by the ward People''s Committee after the yearly poverty review'),
+	('hardship', 3, true, 'Hộ có hoàn cảnh khó khăn', 'Household in hardship',
+	 'household_certificate',
+	 'Giấy xác nhận hộ có hoàn cảnh khó khăn',
+	 'Ward certificate of household hardship',
+	 'UBND phường xác nhận', 'Certified by the ward People''s Committee'),
+	('disability', 4, false, 'Người khuyết tật', 'Person with a disability',
+	 'disability_certificate',
+	 'Giấy xác nhận khuyết tật', 'Disability certificate',
+	 'Chủ tịch UBND phường cấp theo Luật Người khuyết tật 2010',
+	 'Issued by the chair of the ward People''s Committee (Law on Persons with Disabilities, 2010)');
+
+-- Business stages, with what each means (an application's dates are
+-- checked against max_months on submission).
+CREATE TABLE business_stages (
+	code		text PRIMARY KEY CHECK (code IN ('idea', 'startup', 'new_business')),
+	position	int NOT NULL UNIQUE,
+	label_vi	text NOT NULL,
+	label_en	text NOT NULL,
+	definition_vi	text NOT NULL,
+	definition_en	text NOT NULL,
+	-- startup: months since it began operating; new_business: months
+	-- since registration.
+	max_months	int CHECK (max_months > 0)
+);
+
+INSERT INTO business_stages VALUES
+	('idea', 1, 'Ý tưởng kinh doanh', 'Business idea',
+	 'Có ý tưởng, chưa bắt đầu hoạt động kinh doanh',
+	 'An idea, not operating yet', NULL),
+	('startup', 2, 'Khởi nghiệp', 'Startup',
+	 'Đã hoạt động kinh doanh dưới 12 tháng',
+	 'Operating for less than 12 months', 12),
+	('new_business', 3, 'Doanh nghiệp mới thành lập', 'New business',
+	 'Đã đăng ký kinh doanh chưa đủ 3 năm',
+	 'Registered less than 3 years ago', 36);
+
+-- The other short lists a form offers, with bilingual labels.
+CREATE TABLE reference_labels (
+	list		text NOT NULL CHECK (list IN ('household_status',
+			    'disability_level', 'document_kind', 'call_status',
+			    'area', 'deprivation')),
+	code		text NOT NULL CHECK (code ~ '^[a-z][a-z_]*$'),
+	position	int NOT NULL,
+	label_vi	text NOT NULL,
+	label_en	text NOT NULL,
+	note_vi		text,
+	note_en		text,
+	PRIMARY KEY (list, code),
+	UNIQUE (list, position)
+);
+
+INSERT INTO reference_labels VALUES
+	('household_status', 'none', 1, 'Không thuộc diện nào dưới đây',
+	 'None of these', NULL, NULL),
+	('household_status', 'hardship', 2, 'Hộ có hoàn cảnh khó khăn',
+	 'Household in hardship', 'Do UBND phường xác nhận',
+	 'Certified by the ward People''s Committee'),
+	('household_status', 'near_poor', 3, 'Hộ cận nghèo', 'Near-poor household',
+	 'Có giấy chứng nhận hộ cận nghèo còn hiệu lực',
+	 'With a valid near-poor household certificate'),
+	('household_status', 'poor', 4, 'Hộ nghèo', 'Poor household',
+	 'Có giấy chứng nhận hộ nghèo còn hiệu lực',
+	 'With a valid poor household certificate'),
+	('disability_level', 'mild', 1, 'Khuyết tật nhẹ', 'Mild disability', NULL, NULL),
+	('disability_level', 'severe', 2, 'Khuyết tật nặng', 'Severe disability', NULL, NULL),
+	('disability_level', 'especially_severe', 3, 'Khuyết tật đặc biệt nặng',
+	 'Especially severe disability', NULL, NULL),
+	('document_kind', 'business_plan', 1, 'Kế hoạch kinh doanh', 'Business plan',
+	 NULL, NULL),
+	('document_kind', 'household_certificate', 2,
+	 'Giấy chứng nhận hộ nghèo, hộ cận nghèo hoặc giấy xác nhận hộ có hoàn cảnh khó khăn',
+	 'Poor, near-poor or hardship household certificate', NULL, NULL),
+	('document_kind', 'disability_certificate', 3, 'Giấy xác nhận khuyết tật',
+	 'Disability certificate', NULL, NULL),
+	('document_kind', 'id_card', 4, 'Căn cước công dân (CCCD)',
+	 'Citizen identity card (CCCD)', NULL, NULL),
+	('document_kind', 'other', 5, 'Tài liệu khác', 'Other document', NULL, NULL),
+	('call_status', 'draft', 1, 'Bản nháp', 'Draft', NULL, NULL),
+	('call_status', 'open', 2, 'Đang nhận hồ sơ', 'Open for applications', NULL, NULL),
+	('call_status', 'closed', 3, 'Đã hết hạn nhận hồ sơ', 'Closed', NULL, NULL),
+	('call_status', 'reviewing', 4, 'Đang chấm hồ sơ', 'Under review', NULL, NULL),
+	('call_status', 'decided', 5, 'Đã có kết quả', 'Decided', NULL, NULL),
+	('call_status', 'archived', 6, 'Đã lưu trữ', 'Archived', NULL, NULL),
+	('area', 'urban', 1, 'Thành thị', 'Urban', 'Hoàn Kiếm là khu vực thành thị',
+	 'Hoàn Kiếm is an urban area'),
+	('area', 'rural', 2, 'Nông thôn', 'Rural', NULL, NULL),
+	-- The 12 deprivation indicators of Decree 07/2021/NĐ-CP; the note is
+	-- the dimension each belongs to.
+	('deprivation', 'employment', 1, 'Việc làm', 'Employment',
+	 'Việc làm', 'Employment'),
+	('deprivation', 'dependants', 2, 'Người phụ thuộc trong hộ gia đình',
+	 'Dependants in the household', 'Việc làm', 'Employment'),
+	('deprivation', 'nutrition', 3, 'Dinh dưỡng', 'Nutrition', 'Y tế', 'Health'),
+	('deprivation', 'health_insurance', 4, 'Bảo hiểm y tế', 'Health insurance',
+	 'Y tế', 'Health'),
+	('deprivation', 'adult_education', 5, 'Trình độ giáo dục của người lớn',
+	 'Education of adults', 'Giáo dục', 'Education'),
+	('deprivation', 'child_schooling', 6, 'Tình trạng đi học của trẻ em',
+	 'School attendance of children', 'Giáo dục', 'Education'),
+	('deprivation', 'housing_quality', 7, 'Chất lượng nhà ở', 'Housing quality',
+	 'Nhà ở', 'Housing'),
+	('deprivation', 'housing_area', 8, 'Diện tích nhà ở bình quân đầu người',
+	 'Living space per person', 'Nhà ở', 'Housing'),
+	('deprivation', 'drinking_water', 9, 'Nguồn nước sinh hoạt',
+	 'Domestic water source', 'Nước sinh hoạt và vệ sinh',
+	 'Water and sanitation'),
+	('deprivation', 'sanitation', 10, 'Nhà tiêu hợp vệ sinh', 'Hygienic latrine',
+	 'Nước sinh hoạt và vệ sinh', 'Water and sanitation'),
+	('deprivation', 'telecoms', 11, 'Sử dụng dịch vụ viễn thông',
+	 'Use of telecommunication services', 'Thông tin', 'Information'),
+	('deprivation', 'information_access', 12,
+	 'Phương tiện phục vụ tiếp cận thông tin',
+	 'Means of access to information', 'Thông tin', 'Information');
+
+-- Everything a form offers, bilingual: GET /api/reference.
+CREATE FUNCTION api_reference() RETURNS json
+LANGUAGE sql STABLE AS $$
+	WITH l AS (
+		SELECT list, position, json_build_object(
+		    'code', code,
+		    'label', json_build_object('vi', label_vi, 'en', label_en),
+		    'note', CASE WHEN note_vi IS NOT NULL THEN
+			json_build_object('vi', note_vi, 'en', note_en) END) AS item
+		FROM reference_labels)
+	SELECT json_build_object(
+	    'wards', (SELECT json_agg(json_build_object('code', code,
+		'name_vi', name_vi, 'name_ascii', name_ascii) ORDER BY code)
+		FROM wards),
+	    'sectors', (SELECT json_agg(json_build_object('code', code,
+		'label', json_build_object('vi', name_vi, 'en', name_en))
+		ORDER BY position) FROM sectors),
+	    'business_stages', (SELECT json_agg(json_build_object('code', code,
+		'label', json_build_object('vi', label_vi, 'en', label_en),
+		'definition', json_build_object('vi', definition_vi,
+		    'en', definition_en),
+		'max_months', max_months) ORDER BY position)
+		FROM business_stages),
+	    'household_statuses', (SELECT json_agg(item ORDER BY position)
+		FROM l WHERE list = 'household_status'),
+	    'disability_levels', (SELECT json_agg(item ORDER BY position)
+		FROM l WHERE list = 'disability_level'),
+	    'document_kinds', (SELECT json_agg(item ORDER BY position)
+		FROM l WHERE list = 'document_kind'),
+	    'priority_categories', (SELECT json_agg(json_build_object(
+		'code', code,
+		'label', json_build_object('vi', label_vi, 'en', label_en),
+		'household', household,
+		'document_kind', document_kind,
+		'certificate', json_build_object('vi', certificate_vi,
+		    'en', certificate_en),
+		'issuer', json_build_object('vi', issuer_vi, 'en', issuer_en))
+		ORDER BY position) FROM priority_categories),
+	    'call_statuses', (SELECT json_agg(item ORDER BY position)
+		FROM l WHERE list = 'call_status'),
+	    'areas', (SELECT json_agg(item ORDER BY position)
+		FROM l WHERE list = 'area'),
+	    -- The note of an indicator is its dimension.
+	    'deprivation_indicators', (SELECT json_agg(item ORDER BY position)
+		FROM l WHERE list = 'deprivation'),
+	    'poverty_standards', (SELECT coalesce(json_agg(json_build_object(
+		'name', s.name, 'area', s.area,
+		'income_line_vnd', s.income_line_vnd,
+		'poor_min_deprivations', s.poor_min_deprivations,
+		'deprivation_count', s.deprivation_count,
+		'valid_from', s.valid_from, 'valid_to', s.valid_to)
+		ORDER BY s.area DESC), '[]')
+		FROM (VALUES ('urban'), ('rural')) a(area),
+		    poverty_standard_in_force(a.area,
+			(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) s
+		WHERE s.id IS NOT NULL))
+$$;
 
 -- Funding calls.  Money is bigint VND.  The priority policy is data: each
 -- verified category earns its bonus, the bonuses combine by sum or max,
@@ -174,13 +388,24 @@ INSERT INTO call_transitions VALUES
 
 CREATE FUNCTION calls_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-	w	text;
 BEGIN
 	IF NEW.status <> OLD.status AND NOT EXISTS (SELECT 1 FROM call_transitions
 	    WHERE from_status = OLD.status AND to_status = NEW.status) THEN
 		RAISE EXCEPTION 'a call cannot go from % to %', OLD.status,
 		    NEW.status USING ERRCODE = 'SN409', COLUMN = 'status';
+	END IF;
+	-- A call opens only ready to be judged and still able to receive
+	-- applications: a rubric whose weights sum to 100, a future close.
+	IF NEW.status = 'open' AND OLD.status <> 'open' THEN
+		IF (SELECT coalesce(sum(weight), 0) FROM call_criteria
+		    WHERE call_id = NEW.id) <> 100 THEN
+			RAISE EXCEPTION 'a call opens only with a rubric whose weights sum to 100'
+			    USING ERRCODE = 'SN409', COLUMN = 'rubric';
+		END IF;
+		IF NEW.closes_at <= now() THEN
+			RAISE EXCEPTION 'a call opens only with a closing time in the future'
+			    USING ERRCODE = 'SN409', COLUMN = 'closes_at';
+		END IF;
 	END IF;
 	IF OLD.status <> 'draft' AND (
 	    NEW.bonus_poor, NEW.bonus_near_poor, NEW.bonus_hardship,
@@ -203,7 +428,8 @@ $$;
 CREATE TRIGGER calls_guard BEFORE UPDATE ON calls
 	FOR EACH ROW EXECUTE FUNCTION calls_guard();
 
--- Wards must exist (an array cannot carry a foreign key).
+-- Wards must exist (an array cannot carry a foreign key), and neither
+-- list may name anything twice.
 CREATE FUNCTION calls_wards_exist() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -212,12 +438,86 @@ BEGIN
 		RAISE EXCEPTION 'unknown ward code'
 		    USING ERRCODE = 'SN422', COLUMN = 'wards';
 	END IF;
+	IF cardinality(NEW.wards) <> (SELECT count(DISTINCT w)
+	    FROM unnest(NEW.wards) w) THEN
+		RAISE EXCEPTION 'a ward is listed twice'
+		    USING ERRCODE = 'SN422', COLUMN = 'wards';
+	END IF;
+	IF cardinality(NEW.stages) <> (SELECT count(DISTINCT st)
+	    FROM unnest(NEW.stages) st) THEN
+		RAISE EXCEPTION 'a stage is listed twice'
+		    USING ERRCODE = 'SN422', COLUMN = 'stages';
+	END IF;
 	RETURN NEW;
 END
 $$;
 
-CREATE TRIGGER calls_wards_exist BEFORE INSERT OR UPDATE OF wards ON calls
-	FOR EACH ROW EXECUTE FUNCTION calls_wards_exist();
+CREATE TRIGGER calls_wards_exist BEFORE INSERT OR UPDATE OF wards, stages
+	ON calls FOR EACH ROW EXECUTE FUNCTION calls_wards_exist();
+
+-- Times in API replies: RFC 3339 in UTC, and the same instant as Hà Nội
+-- wall time with its offset (2026-12-01T08:00:00+07:00), which is what
+-- the people of Hoàn Kiếm read.  Calls store whole seconds.
+CREATE FUNCTION call_time_utc(t timestamptz) RETURNS text
+LANGUAGE sql STABLE STRICT AS $$
+	SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+$$;
+
+CREATE FUNCTION call_time_local(t timestamptz) RETURNS text
+LANGUAGE sql STABLE STRICT AS $$
+	SELECT to_char(t AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD"T"HH24:MI:SS')
+	    || CASE WHEN o < interval '0' THEN '-' || to_char(-o, 'HH24:MI')
+	       ELSE '+' || to_char(o, 'HH24:MI') END
+	FROM (SELECT (t AT TIME ZONE 'Asia/Ho_Chi_Minh') - (t AT TIME ZONE 'UTC')
+	    AS o) x
+$$;
+
+-- Whether a call takes applications right now: open, and between its
+-- opening and closing time.
+CREATE FUNCTION call_accepting(c calls) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT c.status = 'open' AND now() >= c.opens_at AND now() < c.closes_at
+$$;
+
+-- How calls appear in API responses: one definition for every endpoint.
+CREATE FUNCTION api_call(c calls) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+	    'id', c.id,
+	    'title', json_build_object('vi', c.title_vi, 'en', c.title_en),
+	    'description', json_build_object('vi', c.description_vi,
+		'en', c.description_en),
+	    'opens_at', call_time_utc(c.opens_at),
+	    'opens_at_local', call_time_local(c.opens_at),
+	    'closes_at', call_time_utc(c.closes_at),
+	    'closes_at_local', call_time_local(c.closes_at),
+	    'budget_vnd', c.budget_vnd,
+	    'max_award_vnd', c.max_award_vnd,
+	    'stages', to_json(c.stages),
+	    'wards', to_json(c.wards),
+	    'allow_outside_district', c.allow_outside_district,
+	    'reviewers_per_application', c.reviewers_per_application,
+	    'rubric', (SELECT coalesce(json_agg(json_build_object(
+		'key', k.key,
+		'label', json_build_object('vi', k.label_vi, 'en', k.label_en),
+		'max_score', k.max_score,
+		'weight', k.weight) ORDER BY k.position), '[]')
+		FROM call_criteria k WHERE k.call_id = c.id),
+	    'priority_policy', json_build_object(
+		'bonus', json_build_object(
+		    'poor', c.bonus_poor,
+		    'near_poor', c.bonus_near_poor,
+		    'hardship', c.bonus_hardship,
+		    'disability', c.bonus_disability),
+		'combine', c.priority_combine,
+		'cap', c.priority_cap,
+		'reserved_share_pct', c.priority_reserved_pct),
+	    'status', c.status,
+	    'accepting_applications', call_accepting(c),
+	    'version', c.version,
+	    'created_at', call_time_utc(c.created_at),
+	    'updated_at', call_time_utc(c.updated_at))
+$$;
 
 -- What an applicant tells about herself once, for every application.
 -- National ID, household and disability status are personal data: only

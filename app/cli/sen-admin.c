@@ -6,7 +6,8 @@
  *   sen-admin user EMAIL ROLE NAME     create an account (PASSWORD from
  *                                      the environment, or print a
  *                                      one-time set-password token)
- *   sen-admin demo                     create the demo accounts once
+ *   sen-admin demo                     create the demo accounts, and an
+ *                                      open demo call, once
  *   sen-admin outbox [--once]          deliver notifications (cli/outbox.c)
  */
 
@@ -496,6 +497,90 @@ static const struct {
 	    "0987 654 321", "sen-applicant-demo" },
 };
 
+/*
+ * The demo call: open for applications from yesterday for 60 days, in
+ * every ward, with the priority policy of Hoàn Kiếm's programme.  Made
+ * once, and only in a database without calls.  A rubric can only be
+ * written while the call is a draft, so it is made a draft and opened
+ * in the same transaction.
+ */
+static const char	demo_call_sql[] =
+	"WITH c AS ("
+	"  INSERT INTO calls (title_vi, title_en, description_vi, "
+	"    description_en, opens_at, closes_at, budget_vnd, max_award_vnd, "
+	"    stages, wards, allow_outside_district, reviewers_per_application, "
+	"    bonus_poor, bonus_near_poor, bonus_hardship, bonus_disability, "
+	"    priority_combine, priority_cap, priority_reserved_pct) "
+	"  SELECT 'Đợt hỗ trợ phụ nữ khởi nghiệp 2026', "
+	"    'Women''s startup support 2026', "
+	"    'Hỗ trợ tài chính và cố vấn cho phụ nữ có ý tưởng kinh doanh, "
+	"mới khởi nghiệp hoặc mới đăng ký kinh doanh tại quận Hoàn Kiếm. "
+	"Ưu tiên phụ nữ thuộc hộ nghèo, hộ cận nghèo, hộ có hoàn cảnh khó "
+	"khăn và phụ nữ khuyết tật.', "
+	"    'Grants and mentoring for women in Hoàn Kiếm district with a "
+	"business idea, a young startup or a newly registered business. "
+	"Priority for women from poor, near-poor and hardship households "
+	"and women with disabilities.', "
+	"    date_trunc('second', now() - interval '1 day'), "
+	"    date_trunc('second', now() + interval '60 days'), "
+	"    2000000000, 50000000, "
+	"    ARRAY['idea', 'startup', 'new_business'], "
+	"    ARRAY(SELECT code FROM wards ORDER BY code), false, 3, "
+	"    10, 7, 5, 5, 'sum', 15, 30 "
+	"  WHERE NOT EXISTS (SELECT 1 FROM calls) "
+	"  RETURNING id) "
+	"INSERT INTO call_criteria (call_id, position, key, label_vi, "
+	"  label_en, max_score, weight) "
+	"SELECT c.id, k.position, k.key, k.label_vi, k.label_en, 10, k.weight "
+	"FROM c, (VALUES "
+	"  (1, 'impact', 'Tác động xã hội', 'Social impact', 30), "
+	"  (2, 'feasibility', 'Tính khả thi', 'Feasibility', 30), "
+	"  (3, 'market', 'Thị trường và khách hàng', "
+	"    'Market and customers', 20), "
+	"  (4, 'team', 'Năng lực của chủ doanh nghiệp và nhóm', "
+	"    'Founder and team', 20)) "
+	"  AS k(position, key, label_vi, label_en, weight) "
+	"RETURNING call_id";
+
+static int
+demo_call(PGconn *conn)
+{
+	PGresult	*res, *upd;
+	const char	*params[1];
+	int		ok;
+
+	res = PQexec(conn, "BEGIN; SELECT set_config('sen.action', "
+	    "'cli.demo', true)");
+	if (!exec_ok(conn, res, "demo call")) {
+		PQclear(res);
+		return (0);
+	}
+	PQclear(res);
+
+	res = PQexec(conn, demo_call_sql);
+	ok = exec_ok(conn, res, "demo call");
+	if (ok && PQntuples(res) > 0) {
+		params[0] = PQgetvalue(res, 0, 0);
+		upd = PQexecParams(conn, "UPDATE calls SET status = 'open' "
+		    "WHERE id = $1", 1, NULL, params, NULL, NULL, 0);
+		ok = exec_ok(conn, upd, "demo call");
+		PQclear(upd);
+		if (ok)
+			printf("Demo call: \"Đợt hỗ trợ phụ nữ khởi nghiệp "
+			    "2026\" (id %s), open for 60 days.\n", params[0]);
+	}
+	PQclear(res);
+
+	/* COMMIT of a failed transaction rolls back and reports it. */
+	res = PQexec(conn, "COMMIT");
+	if (ok)
+		ok = exec_ok(conn, res, "demo call") &&
+		    !strcmp(PQcmdStatus(res), "COMMIT");
+	PQclear(res);
+
+	return (ok);
+}
+
 static int
 cmd_demo(int argc, char **argv)
 {
@@ -511,6 +596,10 @@ cmd_demo(int argc, char **argv)
 		    demo_users[i].name, demo_users[i].phone,
 		    demo_users[i].password, 1))
 			return (1);
+	}
+	if (!demo_call(conn)) {
+		fprintf(stderr, "sen-admin: cannot create the demo call\n");
+		return (1);
 	}
 	PQfinish(conn);
 
