@@ -109,6 +109,8 @@ int	api_query_int(struct api_ctx *, const char *, int64_t, int64_t,
 int	api_reply(struct api_ctx *, int, json_t *);
 int	api_reply_text(struct api_ctx *, int, const char *, size_t,
 	    const char *);
+int	api_reply_cached(struct api_ctx *, const char *, size_t,
+	    const char *);
 int	api_error(struct api_ctx *, int, const char *, const char *);
 int	api_error_fields(struct api_ctx *, int, const char *, const char *,
 	    json_t *);
@@ -120,6 +122,9 @@ void	api_header(struct api_ctx *, const char *, const char *);
 
 /* core/body.c */
 json_t	*api_body(struct api_ctx *, const struct schema_field *);
+json_t	*api_body_collect(struct api_ctx *, const struct schema_field *,
+	    json_t *);
+int	api_fields_reply(struct api_ctx *, json_t *);
 
 /* core/db.c */
 struct db {

@@ -10,25 +10,6 @@
 
 #define REFERENCE_CACHE		"public, max-age=300"
 
-/*
- * api_reply_text() marks every reply no-store; this one alone may be
- * cached, so it sets the same headers with its own Cache-Control.
- */
-static int
-reply_cacheable(struct api_ctx *ctx, const char *text, size_t len)
-{
-	api_header(ctx, "content-type", "application/json; charset=utf-8");
-	api_header(ctx, "x-request-id", ctx->request_id);
-	api_header(ctx, "cache-control", REFERENCE_CACHE);
-	api_header(ctx, "x-content-type-options", "nosniff");
-	api_header(ctx, "referrer-policy", "same-origin");
-	api_header(ctx, "content-security-policy",
-	    "default-src 'none'; frame-ancestors 'none'");
-	http_response(ctx->req, 200, text, len);
-
-	return (KORE_RESULT_OK);
-}
-
 int
 reference_get(struct api_ctx *ctx)
 {
@@ -46,7 +27,7 @@ reference_get(struct api_ctx *ctx)
 	}
 
 	v = db_value(&db, 0, 0);
-	ret = reply_cacheable(ctx, v, strlen(v));
+	ret = api_reply_cached(ctx, v, strlen(v), REFERENCE_CACHE);
 	db_close(&db);
 
 	return (ret);

@@ -25,12 +25,21 @@ json_media_type(struct http_request *req)
 	return (type[len] == '\0' || type[len] == ';' || type[len] == ' ');
 }
 
+/*
+ * Read and parse the body, and check it against fields.  Syntax problems
+ * (media type, size, malformed JSON) are answered here and NULL comes
+ * back.  Schema problems are not answered: they are added to errors, so
+ * that a handler can add its own cross-field checks and answer every
+ * problem of a form at once (api_fields_reply).  A field named in errors
+ * must not be trusted by the handler.
+ */
 json_t *
-api_body(struct api_ctx *ctx, const struct schema_field *fields)
+api_body_collect(struct api_ctx *ctx, const struct schema_field *fields,
+    json_t *errors)
 {
 	struct http_request	*req = ctx->req;
 	json_error_t		jerr;
-	json_t			*doc, *errors;
+	json_t			*doc;
 	char			*buf, msg[200];
 	size_t			len, got;
 	ssize_t			r;
@@ -85,14 +94,39 @@ api_body(struct api_ctx *ctx, const struct schema_field *fields)
 		return (NULL);
 	}
 
+	(void)schema_validate(doc, fields, errors);
+	return (doc);
+}
+
+/* Answer 422 when errors holds anything; 1 when it did (reply sent). */
+int
+api_fields_reply(struct api_ctx *ctx, json_t *errors)
+{
+	if (json_object_size(errors) == 0)
+		return (0);
+
+	api_error_fields(ctx, 422, "validation_failed",
+	    "Some fields are not valid", json_incref(errors));
+	return (1);
+}
+
+/* The common case: any problem is answered at once. */
+json_t *
+api_body(struct api_ctx *ctx, const struct schema_field *fields)
+{
+	json_t		*doc, *errors;
+
 	errors = json_object();
-	if (!schema_validate(doc, fields, errors)) {
-		json_decref(doc);
-		api_error_fields(ctx, 422, "validation_failed",
-		    "Some fields are not valid", errors);
+	if ((doc = api_body_collect(ctx, fields, errors)) == NULL) {
+		json_decref(errors);
 		return (NULL);
 	}
 
+	if (api_fields_reply(ctx, errors)) {
+		json_decref(doc);
+		doc = NULL;
+	}
 	json_decref(errors);
+
 	return (doc);
 }

@@ -14,11 +14,11 @@ api_header(struct api_ctx *ctx, const char *name, const char *value)
 }
 
 static void
-common_headers(struct api_ctx *ctx, const char *type)
+common_headers(struct api_ctx *ctx, const char *type, const char *cache)
 {
 	api_header(ctx, "content-type", type);
 	api_header(ctx, "x-request-id", ctx->request_id);
-	api_header(ctx, "cache-control", "no-store");
+	api_header(ctx, "cache-control", cache);
 	api_header(ctx, "x-content-type-options", "nosniff");
 	api_header(ctx, "referrer-policy", "same-origin");
 	api_header(ctx, "content-security-policy",
@@ -30,8 +30,23 @@ api_reply_text(struct api_ctx *ctx, int status, const char *text,
     size_t len, const char *type)
 {
 	common_headers(ctx, type != NULL ? type :
-	    "application/json; charset=utf-8");
+	    "application/json; charset=utf-8", "no-store");
 	http_response(ctx->req, status, text, len);
+
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * The same for the rare replies that are the same for everyone and may be
+ * kept by clients and proxies (reference data), cache e.g.
+ * "public, max-age=300".
+ */
+int
+api_reply_cached(struct api_ctx *ctx, const char *text, size_t len,
+    const char *cache)
+{
+	common_headers(ctx, "application/json; charset=utf-8", cache);
+	http_response(ctx->req, 200, text, len);
 
 	return (KORE_RESULT_OK);
 }
