@@ -46,7 +46,7 @@ enum alloc_cap {
 /* One line of the ranked list, in rank order. */
 struct alloc_app {
 	int64_t		id;
-	int		rank;		/* 1, 2, ... increasing; 0: incomplete */
+	int		rank;		/* 1, 2, ...; 0: incomplete */
 	int64_t		final;		/* micropoints */
 	int64_t		merit;		/* micropoints */
 	int64_t		requested;	/* VND, > 0 */
@@ -76,7 +76,7 @@ struct alloc_result {
 	int64_t			running;	/* funded down to this line */
 	int64_t			left;		/* in the pool it missed */
 	int			waitlist;	/* 1, 2, ...; 0 */
-	int			passed;		/* last rank its walk passed over */
+	int			passed;		/* rank its walk passed */
 	int64_t			merit;
 	int64_t			min_merit;
 };

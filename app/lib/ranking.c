@@ -47,6 +47,16 @@ struct byrev {
 };
 
 static const char	*check_call(const struct rank_call *, i128 *);
+static const char	*collect(const struct rank_call *, i128,
+			    const struct rank_app *, size_t,
+			    struct rank_result *, struct counted *,
+			    struct byrev *, struct rank_summary *);
+static const char	*by_reviewer(const struct counted *, struct byrev *,
+			    struct rank_summary *);
+static void		 merits(const struct rank_call *, struct rank_result *,
+			    size_t, const struct counted *, int64_t *, size_t);
+static void		 order(struct rank_result *, size_t,
+			    struct rank_summary *);
 static int		 review_score(const struct rank_call *, i128,
 			    const int *, int64_t *);
 static void		 normalise(struct counted *, size_t,
@@ -73,8 +83,7 @@ rank_compute(const struct rank_call *call, const struct rank_app *apps,
 	int64_t			*vals;
 	const char		*err;
 	i128			 lcm;
-	size_t			 i, k, j, first, total, n;
-	int64_t			 v, raw;
+	size_t			 i, total;
 	int			 rc;
 
 	memset(&sum, 0, sizeof(sum));
@@ -100,7 +109,6 @@ rank_compute(const struct rank_call *call, const struct rank_app *apps,
 	if (rc)
 		return ("two applications have the same id");
 
-	err = NULL;
 	cr = NULL;
 	br = NULL;
 	vals = NULL;
@@ -111,81 +119,13 @@ rank_compute(const struct rank_call *call, const struct rank_app *apps,
 		goto done;
 	}
 
-	/* Every review's own score, and the reviews that count. */
-	n = 0;
-	for (i = 0; i < napps; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].id = apps[i].id;
-		out[i].index = i;
-		out[i].submitted_at = apps[i].submitted_at;
-		out[i].required = call->required;
-		out[i].bonus = apps[i].bonus;
-		out[i].label_en = apps[i].label_en;
-		out[i].label_vi = apps[i].label_vi;
-		for (k = 0; k < apps[i].nreviews; k++) {
-			rc = review_score(call, lcm, apps[i].reviews[k].scores,
-			    &v);
-			if (rc == -1) {
-				err = "a score is outside 0..max_score";
-				goto done;
-			}
-			if (rc == 0) {
-				sum.ignored++;
-				continue;
-			}
-			cr[n].reviewer = apps[i].reviews[k].reviewer;
-			cr[n].app = (uint32_t)i;
-			cr[n].raw = v;
-			cr[n].val = v;
-			br[n].reviewer = cr[n].reviewer;
-			br[n].pos = (uint32_t)n;
-			n++;
-			out[i].nreviews++;
-		}
-	}
-	sum.reviews = n;
-
-	/* By reviewer, then application: the same pair twice is an error. */
-	if (n > 0)
-		qsort(br, n, sizeof(*br), cmp_byrev);
-	for (j = 0; j < n; j++) {
-		if (j > 0 && br[j].reviewer == br[j - 1].reviewer &&
-		    cr[br[j].pos].app == cr[br[j - 1].pos].app) {
-			err = "a reviewer reviewed the same application twice";
-			goto done;
-		}
-		if (j == 0 || br[j].reviewer != br[j - 1].reviewer)
-			sum.reviewers++;
-	}
-
-	normalise(cr, n, br, call->normalise, &sum);
-
-	/* The counted reviews of an application are adjacent in cr. */
-	j = 0;
-	for (i = 0; i < napps; i++) {
-		first = j;
-		raw = 0;
-		for (; j < n && cr[j].app == i; j++) {
-			vals[j] = cr[j].val;
-			raw += cr[j].raw;
-		}
-		app_stats(&out[i], vals + first, j - first,
-		    (int64_t)call->threshold * RANK_UNIT);
-		if (j > first)
-			out[i].merit_raw = div_round(raw, (i128)(j - first));
-		out[i].final = out[i].merit + (int64_t)out[i].bonus * RANK_UNIT;
-	}
-
-	if (napps > 0)
-		qsort(out, napps, sizeof(*out), cmp_result);
-	for (i = 0; i < napps; i++) {
-		if (out[i].nreviews < out[i].required) {
-			sum.incomplete++;
-			continue;
-		}
-		out[i].rank = (int)++sum.ranked;
-	}
-	ties(out, sum.ranked);
+	if ((err = collect(call, lcm, apps, napps, out, cr, br, &sum)) != NULL)
+		goto done;
+	if ((err = by_reviewer(cr, br, &sum)) != NULL)
+		goto done;
+	normalise(cr, sum.reviews, br, call->normalise, &sum);
+	merits(call, out, napps, cr, vals, sum.reviews);
+	order(out, napps, &sum);
 
 done:
 	free(cr);
@@ -222,7 +162,8 @@ rank_round_tenths(int64_t v)
 
 /*
  * The sentence a committee reads aloud, e.g.
- *   72.5 = merit 64.5 (3 reviews, spread 8) + 8 priority (poor household, verified)
+ *   72.5 = merit 64.5 (3 reviews, spread 8) + 8 priority (poor
+ *   household, verified)
  * Finals and merits have one decimal, the spread drops a ".0".  Returns
  * what snprintf() returns.
  */
@@ -294,6 +235,117 @@ rank_tie_text(enum rank_tie tie, enum rank_lang lang)
 	default:
 		return ("");
 	}
+}
+
+/*
+ * The results in input order, every review's score, and the reviews that
+ * count, in cr (by application) and br (to be sorted by reviewer).
+ */
+static const char *
+collect(const struct rank_call *call, i128 lcm, const struct rank_app *apps,
+    size_t napps, struct rank_result *out, struct counted *cr,
+    struct byrev *br, struct rank_summary *sum)
+{
+	size_t		i, k, n;
+	int64_t		v;
+	int		rc;
+
+	n = 0;
+	for (i = 0; i < napps; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].id = apps[i].id;
+		out[i].index = i;
+		out[i].submitted_at = apps[i].submitted_at;
+		out[i].required = call->required;
+		out[i].bonus = apps[i].bonus;
+		out[i].label_en = apps[i].label_en;
+		out[i].label_vi = apps[i].label_vi;
+		for (k = 0; k < apps[i].nreviews; k++) {
+			rc = review_score(call, lcm, apps[i].reviews[k].scores,
+			    &v);
+			if (rc == -1)
+				return ("a score is outside 0..max_score");
+			if (rc == 0) {
+				sum->ignored++;
+				continue;
+			}
+			cr[n].reviewer = apps[i].reviews[k].reviewer;
+			cr[n].app = (uint32_t)i;
+			cr[n].raw = v;
+			cr[n].val = v;
+			br[n].reviewer = cr[n].reviewer;
+			br[n].pos = (uint32_t)n;
+			n++;
+			out[i].nreviews++;
+		}
+	}
+	sum->reviews = n;
+
+	return (NULL);
+}
+
+/* Sorts br by reviewer, then application: the same pair twice is wrong. */
+static const char *
+by_reviewer(const struct counted *cr, struct byrev *br,
+    struct rank_summary *sum)
+{
+	size_t		j, n;
+
+	n = sum->reviews;
+	if (n > 0)
+		qsort(br, n, sizeof(*br), cmp_byrev);
+	for (j = 0; j < n; j++) {
+		if (j > 0 && br[j].reviewer == br[j - 1].reviewer &&
+		    cr[br[j].pos].app == cr[br[j - 1].pos].app)
+			return ("a reviewer reviewed the same application "
+			    "twice");
+		if (j == 0 || br[j].reviewer != br[j - 1].reviewer)
+			sum->reviewers++;
+	}
+
+	return (NULL);
+}
+
+/* Merit and the rest per application; its reviews are adjacent in cr. */
+static void
+merits(const struct rank_call *call, struct rank_result *out, size_t napps,
+    const struct counted *cr, int64_t *vals, size_t n)
+{
+	size_t		i, j, first;
+	int64_t		raw;
+
+	j = 0;
+	for (i = 0; i < napps; i++) {
+		first = j;
+		raw = 0;
+		for (; j < n && cr[j].app == i; j++) {
+			vals[j] = cr[j].val;
+			raw += cr[j].raw;
+		}
+		app_stats(&out[i], vals + first, j - first,
+		    (int64_t)call->threshold * RANK_UNIT);
+		if (j > first)
+			out[i].merit_raw = div_round(raw, (i128)(j - first));
+		out[i].final = out[i].merit + (int64_t)out[i].bonus * RANK_UNIT;
+	}
+}
+
+/* Sorts the results, numbers the ranked ones and names their ties. */
+static void
+order(struct rank_result *out, size_t napps, struct rank_summary *sum)
+{
+	size_t		i;
+
+	if (napps > 0)
+		qsort(out, napps, sizeof(*out), cmp_result);
+	for (i = 0; i < napps; i++) {
+		if (out[i].nreviews < out[i].required) {
+			sum->incomplete++;
+			continue;
+		}
+		out[i].rank = (int)++sum->ranked;
+	}
+	ties(out, sum->ranked);
 }
 
 static const char *
@@ -612,7 +664,8 @@ fmt_score(char *buf, size_t len, int64_t v, char sep, int keep)
 		t = -t;
 	}
 	if (!keep && t % 10 == 0)
-		return (snprintf(buf, len, "%s%lld", sign, (long long)(t / 10)));
+		return (snprintf(buf, len, "%s%lld", sign,
+		    (long long)(t / 10)));
 
 	return (snprintf(buf, len, "%s%lld%c%lld", sign, (long long)(t / 10),
 	    sep, (long long)(t % 10)));

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define RANK_UNIT		1000000		/* micropoints per point */
-#define RANK_CANNOT_JUDGE	(-1)		/* a score left out of a review */
+#define RANK_CANNOT_JUDGE	(-1)		/* a criterion left unscored */
 
 #define RANK_CRITERIA_MAX	32
 #define RANK_SCORE_MAX		1000		/* of a criterion's max_score */
@@ -36,7 +36,7 @@ struct rank_criterion {
 struct rank_call {
 	const struct rank_criterion	*criteria;
 	size_t				 ncriteria;
-	int				 required;	/* reviews to be ranked */
+	int				 required;	/* reviews to rank */
 	int				 threshold;	/* points of spread */
 	int				 normalise;
 };
@@ -48,7 +48,7 @@ struct rank_review {
 
 struct rank_app {
 	int64_t				 id;		/* unique in the call */
-	int64_t				 submitted_at;	/* any increasing clock */
+	int64_t				 submitted_at;	/* any clock */
 	int				 bonus;		/* 0..RANK_BONUS_MAX */
 	const char			*label_en;	/* "poor household" */
 	const char			*label_vi;	/* "hộ nghèo" */
@@ -56,7 +56,7 @@ struct rank_app {
 	size_t				 nreviews;
 };
 
-/* Why an application sits below the one above it when both have equal finals. */
+/* Why an application sits below the one above it with an equal final. */
 enum rank_tie {
 	RANK_TIE_NONE,
 	RANK_TIE_PRIORITY,	/* the one above has verified priority */
@@ -87,7 +87,7 @@ struct rank_result {
 	int64_t		 spread;	/* high - low */
 	int64_t		 final;		/* merit + bonus points */
 	enum rank_tie	 tie;
-	int64_t		 tie_with;	/* id of the application above, if tie */
+	int64_t		 tie_with;	/* id of the one above, if a tie */
 	const char	*label_en;	/* borrowed from the input */
 	const char	*label_vi;
 };

@@ -765,7 +765,10 @@ test_perf(void **state)
 	struct alloc_totals	t;
 	char			buf[ALLOC_REASON_LEN];
 	double			t0, t1, t2;
+	int64_t			merit, req;
+	uint32_t		cats;
 	size_t			i;
+	int			prio;
 
 	a = calloc(NA, sizeof(*a));
 	r = calloc(NA, sizeof(*r));
@@ -773,9 +776,13 @@ test_perf(void **state)
 	assert_non_null(r);
 	rng_state = 7;
 	for (i = 0; i < NA; i++) {
-		a[i] = app((int64_t)i + 1, (int)i + 1, rnd(100 * U),
-		    (1 + rnd(500)) * M, rnd(4) == 0, (uint32_t)rnd(4));
-		a[i].categories = a[i].priority ? a[i].categories : 0;
+		/* One call each: argument order is up to the compiler. */
+		merit = rnd(100 * U);
+		req = (1 + rnd(500)) * M;
+		prio = rnd(4) == 0;
+		cats = (uint32_t)rnd(4);
+		a[i] = app((int64_t)i + 1, (int)i + 1, merit, req, prio,
+		    prio ? cats : 0);
 	}
 	p.min_merit = 30 * U;
 

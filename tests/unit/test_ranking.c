@@ -322,10 +322,12 @@ static void
 test_incomplete(void **state)
 {
 	struct rank_call	c = call_of(3, 10, 0);
-	struct rank_review	full[] = { { 1, s605 }, { 2, s645 }, { 3, s685 } };
+	struct rank_review	full[] = { { 1, s605 }, { 2, s645 },
+				    { 3, s685 } };
 	struct rank_review	partial[] = { { 1, s605 }, { 2, snone },
 				    { 3, s685 } };
-	struct rank_review	cj[] = { { 1, s689 }, { 2, s605 }, { 3, s645 } };
+	struct rank_review	cj[] = { { 1, s689 }, { 2, s605 },
+				    { 3, s645 } };
 	struct rank_app		a[4];
 	struct rank_result	r[4];
 	struct rank_summary	sum;
@@ -377,7 +379,8 @@ static void
 test_disagreement(void **state)
 {
 	struct rank_call	c;
-	struct rank_review	rv[] = { { 1, s605 }, { 2, s645 }, { 3, s685 } };
+	struct rank_review	rv[] = { { 1, s605 }, { 2, s645 },
+				    { 3, s685 } };
 	struct rank_review	wide[] = { { 1, s605 }, { 2, s690 } };
 	struct rank_app		a[2];
 	struct rank_result	r[2];
@@ -527,7 +530,8 @@ test_normalise_keeps(void **state)
 						s70[] = { 70 };
 	struct rank_review			r1[] = { { 1, s0 } },
 						r2[] = { { 1, s0 } },
-						r3[] = { { 1, s100 }, { 2, s100 } },
+						r3[] = { { 1, s100 },
+						    { 2, s100 } },
 						r4[] = { { 3, s70 } },
 						r5[] = { { 3, s70 } };
 	struct rank_call			c;
@@ -608,7 +612,8 @@ static void
 test_tie_submitted_and_id(void **state)
 {
 	struct rank_call	c = call_of(1, 10, 0);
-	struct rank_review	r605[] = { { 1, s605 } }, r645[] = { { 1, s645 } };
+	struct rank_review	r605[] = { { 1, s605 } };
+	struct rank_review	r645[] = { { 1, s645 } };
 	struct rank_app		a[3];
 	struct rank_result	r[3];
 
@@ -677,9 +682,13 @@ test_no_tie_below_display(void **state)
 static void
 test_invalid(void **state)
 {
-	static const struct rank_criterion	w99[] = { { 10, 50 }, { 10, 49 } };
+	static const struct rank_criterion	w99[] = {
+		{ 10, 50 }, { 10, 49 }
+	};
 	static const struct rank_criterion	max0[] = { { 0, 100 } };
-	static const struct rank_criterion	w0[] = { { 10, 0 }, { 10, 100 } };
+	static const struct rank_criterion	w0[] = {
+		{ 10, 0 }, { 10, 100 }
+	};
 	/* Ten primes near 1000: their product is about 10^29.7. */
 	static const struct rank_criterion	primes[] = {
 		{ 997, 10 }, { 991, 10 }, { 983, 10 }, { 977, 10 },
@@ -965,6 +974,109 @@ ld_abs(long double x)
 	return (x < 0 ? -x : x);
 }
 
+/* The reference: plain formulas in long double over one random call. */
+struct ref {
+	long double	raw[RA][RR];	/* the library's review scores */
+	long double	val[RA][RR];	/* normalised */
+	int		cnt[RA][RR];
+};
+
+/*
+ * Count, mean, population deviation and whether the scores differ, of
+ * the counted reviews of one reviewer, or of all with reviewer -1.
+ */
+static void
+ref_stats(const struct world *w, const struct ref *f, int64_t reviewer,
+    long double *n, long double *mean, long double *sd, int *differ)
+{
+	long double	x;
+	size_t		i, k;
+	int		pass;
+
+	*n = *mean = *sd = 0;
+	*differ = 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < w->napps; i++) {
+			for (k = 0; k < w->apps[i].nreviews; k++) {
+				if (!f->cnt[i][k] || (reviewer != -1 &&
+				    w->rev[i][k].reviewer != reviewer))
+					continue;
+				x = f->raw[i][k];
+				if (pass == 1) {
+					*sd += (x - *mean) * (x - *mean);
+					*differ |= x != *mean;
+					continue;
+				}
+				*n += 1;
+				*mean += x;
+			}
+		}
+		if (pass == 0 && *n > 0)
+			*mean /= *n;
+	}
+	if (*n > 0)
+		*sd = ld_sqrt(*sd / *n);
+}
+
+/* Each review's score by the formula, checked against the library's. */
+static void
+ref_reviews(const struct world *w, struct ref *f)
+{
+	long double	num, den;
+	int64_t		v;
+	size_t		i, k, j;
+	int		rc;
+
+	for (i = 0; i < w->napps; i++) {
+		for (k = 0; k < w->apps[i].nreviews; k++) {
+			num = den = 0;
+			for (j = 0; j < w->call.ncriteria; j++) {
+				if (w->scores[i][k][j] == CJ)
+					continue;
+				num += (long double)w->scores[i][k][j] /
+				    w->crit[j].max_score * w->crit[j].weight;
+				den += w->crit[j].weight;
+			}
+			rc = rank_review_score(&w->call, w->scores[i][k], &v);
+			f->cnt[i][k] = den > 0;
+			assert_int_equal(rc, f->cnt[i][k]);
+			if (!f->cnt[i][k])
+				continue;
+			num = num / den * 100 * U;
+			if (ld_abs(num - v) > 0.5L + 1e-6L)
+				fail_msg("review %Lf, got %lld", num,
+				    (long long)v);
+			/* Go on from the library's, to the micropoint. */
+			f->raw[i][k] = v;
+		}
+	}
+}
+
+/* x' = mean + z * sd, clamped; kept for one review or no deviation. */
+static void
+ref_normalise(const struct world *w, struct ref *f)
+{
+	long double	n, m, sd, nr, mr, sdr, x;
+	size_t		i, k;
+	int		differ;
+
+	ref_stats(w, f, -1, &n, &m, &sd, &differ);
+	for (i = 0; i < w->napps; i++) {
+		for (k = 0; k < w->apps[i].nreviews; k++) {
+			if (!f->cnt[i][k])
+				continue;
+			ref_stats(w, f, w->rev[i][k].reviewer, &nr, &mr, &sdr,
+			    &differ);
+			x = f->raw[i][k];
+			if (nr >= 2 && differ) {
+				x = m + (x - mr) / sdr * sd;
+				x = x < 0 ? 0 : x > 100 * U ? 100 * U : x;
+			}
+			f->val[i][k] = x;
+		}
+	}
+}
+
 /*
  * Against the plain formulas in long double: every review within half a
  * micropoint plus rounding noise, every normalised merit within two.
@@ -973,108 +1085,27 @@ static void
 test_random_reference(void **state)
 {
 	static struct world	w;
-	static long double	val[RA][RR], raw[RA][RR];
-	static int		cnt[RA][RR];
+	static struct ref	f;
 	struct rank_result	r[RA];
-	long double		num, den, sn, m, sd, mr, sdr, x, lo, hi;
-	int64_t			v;
-	size_t			i, k, j, n, nr, i2, k2;
-	int			round, rc, pass;
+	long double		num, den;
+	size_t			i, j, k;
+	int			round;
 
 	rng_state = 0xc0ffee;
 	for (round = 0; round < 2000; round++) {
 		world_new(&w);
 		w.call.normalise = 1;
-		n = 0;
-		sn = 0;
-		for (i = 0; i < w.napps; i++) {
-			for (k = 0; k < w.apps[i].nreviews; k++) {
-				num = den = 0;
-				for (j = 0; j < w.call.ncriteria; j++) {
-					if (w.scores[i][k][j] == CJ)
-						continue;
-					num += (long double)w.scores[i][k][j] /
-					    w.crit[j].max_score *
-					    w.crit[j].weight;
-					den += w.crit[j].weight;
-				}
-				rc = rank_review_score(&w.call,
-				    w.scores[i][k], &v);
-				cnt[i][k] = den > 0;
-				assert_int_equal(rc, cnt[i][k]);
-				if (!cnt[i][k])
-					continue;
-				raw[i][k] = num / den * 100 * U;
-				if (ld_abs(raw[i][k] - v) > 0.5L + 1e-6L)
-					fail_msg("review %Lf, got %lld",
-					    raw[i][k], (long long)v);
-				/* As the library has it, to the micropoint. */
-				raw[i][k] = v;
-				sn += raw[i][k];
-				n++;
-			}
-		}
-		if (n == 0)
-			continue;
-		m = sn / n;
-		sd = 0;
-		for (i = 0; i < w.napps; i++)
-			for (k = 0; k < w.apps[i].nreviews; k++)
-				if (cnt[i][k])
-					sd += (raw[i][k] - m) * (raw[i][k] - m);
-		sd = ld_sqrt(sd / n);
-
-		/* Each review normalised by its reviewer's statistics. */
-		for (i = 0; i < w.napps; i++) {
-			for (k = 0; k < w.apps[i].nreviews; k++) {
-				if (!cnt[i][k])
-					continue;
-				/* Two passes: the mean, then the deviations. */
-				nr = 0;
-				mr = sdr = 0;
-				lo = hi = raw[i][k];
-				for (pass = 0; pass < 2; pass++) {
-					for (i2 = 0; i2 < w.napps; i2++) {
-						for (k2 = 0; k2 <
-						    w.apps[i2].nreviews; k2++) {
-							if (!cnt[i2][k2] ||
-							    w.rev[i2][k2].reviewer !=
-							    w.rev[i][k].reviewer)
-								continue;
-							x = raw[i2][k2];
-							if (pass == 0) {
-								nr++;
-								mr += x;
-								lo = x < lo ? x : lo;
-								hi = x > hi ? x : hi;
-							} else
-								sdr += (x - mr) *
-								    (x - mr);
-						}
-					}
-					if (pass == 0)
-						mr /= nr;
-				}
-				sdr = ld_sqrt(sdr / nr);
-				x = raw[i][k];
-				/* Zero deviation: the integers are all equal. */
-				if (nr >= 2 && lo != hi) {
-					x = m + (x - mr) / sdr * sd;
-					x = x < 0 ? 0 : x > 100 * U ?
-					    100 * U : x;
-				}
-				val[i][k] = x;
-			}
-		}
+		ref_reviews(&w, &f);
+		ref_normalise(&w, &f);
 
 		run(&w.call, w.apps, w.napps, r, NULL);
 		for (i = 0; i < w.napps; i++) {
 			j = r[i].index;
 			num = den = 0;
 			for (k = 0; k < w.apps[j].nreviews; k++) {
-				if (!cnt[j][k])
+				if (!f.cnt[j][k])
 					continue;
-				num += val[j][k];
+				num += f.val[j][k];
 				den++;
 			}
 			if (den == 0)
