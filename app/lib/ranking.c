@@ -22,11 +22,12 @@ typedef __int128		i128;
 typedef unsigned __int128	u128;
 
 /*
- * Keeps score * weight * L/max * 10^8 within 128 bits.  Rubrics whose
- * maxima are all at most 66 always fit; so do realistic mixes such as
- * 5, 10, 20, 25 and 100.
+ * Keeps sum(score * weight * L/max) * 10^8 <= 100 * L * 10^8 within 128
+ * bits (10^38 < 1.7 * 10^38).  Rubrics whose maxima are all at most 66
+ * always fit (their L is at most 1.2 * 10^27); so do realistic mixes
+ * such as 3, 4, 5, 10, 20, 25 and 100 (L = 300).
  */
-#define LCM_MAX		((i128)1000000000 * 1000000000 * 1000000000)
+#define LCM_MAX		((i128)10000000000 * 1000000000 * 1000000000)
 
 /* Variances are scaled by this before their integer square root. */
 #define SQRT_SCALE	1000000

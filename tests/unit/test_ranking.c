@@ -170,6 +170,47 @@ test_review_half_micropoint(void **state)
 	assert_int_equal(v, 100 * U);
 }
 
+/*
+ * The widest rubric that always fits: 32 criteria with maxima 35..66
+ * (their least common multiple is that of 1..66, 1.2 * 10^27), weights
+ * 3 each and 7 on the last.  Full marks are exactly 100; one point on
+ * each criterion is sum(w/max), checked against long double.
+ */
+static void
+test_review_wide_rubric(void **state)
+{
+	struct rank_criterion	crit[RANK_CRITERIA_MAX];
+	int			full[RANK_CRITERIA_MAX], ones[RANK_CRITERIA_MAX];
+	struct rank_call	c;
+	long double		want;
+	int64_t			v;
+	int			i;
+
+	want = 0;
+	for (i = 0; i < RANK_CRITERIA_MAX; i++) {
+		crit[i].max_score = 35 + i;
+		crit[i].weight = i == RANK_CRITERIA_MAX - 1 ? 7 : 3;
+		full[i] = crit[i].max_score;
+		ones[i] = 1;
+		want += (long double)crit[i].weight / crit[i].max_score;
+	}
+	c.criteria = crit;
+	c.ncriteria = RANK_CRITERIA_MAX;
+	c.required = 1;
+	c.threshold = 10;
+	c.normalise = 0;
+
+	assert_int_equal(rank_review_score(&c, full, &v), 1);
+	assert_int_equal(v, 100 * U);
+	assert_int_equal(rank_review_score(&c, ones, &v), 1);
+	want *= U;
+	assert_true(v - want <= 0.5L && want - v <= 0.5L);
+
+	/* One more factor of 67 no longer fits. */
+	crit[0].max_score = 67;
+	assert_int_equal(rank_review_score(&c, full, &v), -1);
+}
+
 static void
 test_round_tenths(void **state)
 {
@@ -1210,6 +1251,7 @@ unit_ranking(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_review_score),
 		cmocka_unit_test(test_review_half_micropoint),
+		cmocka_unit_test(test_review_wide_rubric),
 		cmocka_unit_test(test_round_tenths),
 		cmocka_unit_test(test_issue_example),
 		cmocka_unit_test(test_explain_forms),
