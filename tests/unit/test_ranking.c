@@ -180,7 +180,8 @@ static void
 test_review_wide_rubric(void **state)
 {
 	struct rank_criterion	crit[RANK_CRITERIA_MAX];
-	int			full[RANK_CRITERIA_MAX], ones[RANK_CRITERIA_MAX];
+	int			full[RANK_CRITERIA_MAX];
+	int			ones[RANK_CRITERIA_MAX];
 	struct rank_call	c;
 	long double		want;
 	int64_t			v;
