@@ -20,6 +20,8 @@ main(void)
 	failed += unit_sniff();
 	failed += unit_listing();
 	failed += unit_outbox();
+	failed += unit_ranking();
+	failed += unit_allocation();
 
 	return (failed != 0);
 }

@@ -23,5 +23,7 @@ int	unit_lifecycle(void);
 int	unit_sniff(void);
 int	unit_listing(void);
 int	unit_outbox(void);
+int	unit_ranking(void);
+int	unit_allocation(void);
 
 #endif
