@@ -353,7 +353,8 @@ app_reply(struct db *db, int64_t id, int status)
 		return (db_fail(db));
 	if (db_rows(db) != 1 || db_isnull(db, 0, 0)) {
 		db_close(db);
-		return (api_error(ctx, 404, "not_found", "No such application"));
+		return (api_error(ctx, 404, "not_found",
+		    "No such application"));
 	}
 
 	text = kore_strdup(db_value(db, 0, 0));
@@ -511,7 +512,8 @@ applications_get(struct api_ctx *ctx)
 		return (db_fail(&db));
 	if (db_rows(&db) != 1) {
 		db_close(&db);
-		return (api_error(ctx, 404, "not_found", "No such application"));
+		return (api_error(ctx, 404, "not_found",
+		    "No such application"));
 	}
 
 	return (app_reply(&db, ctx->params[0], 200));
@@ -559,7 +561,8 @@ applications_update(struct api_ctx *ctx)
 	if (db_rows(&db) != 1) {
 		json_decref(body);
 		db_close(&db);
-		return (api_error(ctx, 404, "not_found", "No such application"));
+		return (api_error(ctx, 404, "not_found",
+		    "No such application"));
 	}
 	if (db_int(&db, 0, 1) != version) {
 		json_decref(body);

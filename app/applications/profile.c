@@ -18,14 +18,14 @@ static const char *const channels[] = { "email", "sms", "zalo", NULL };
 static const char *const locales[] = { "vi", "en", NULL };
 
 static const char *
-national_id(const char *s)
+check_national_id(const char *s)
 {
 	return (lc_national_id_ok(s) ? NULL :
 	    "must be the 12 digits of a citizen identity card (CCCD)");
 }
 
 static const char *
-ward_code(const char *s)
+check_ward_code(const char *s)
 {
 	size_t		i;
 
@@ -36,12 +36,6 @@ ward_code(const char *s)
 
 	return (i == 5 && s[i] == '\0' ? NULL :
 	    "must be a ward code from /api/reference");
-}
-
-static const char *
-not_blank(const char *s)
-{
-	return (lc_blank(s) ? "must not be blank" : NULL);
 }
 
 static const struct schema_field channel_item = {
@@ -58,16 +52,16 @@ static const struct schema_field profile_fields[] = {
 	{ "date_of_birth", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0, NULL, NULL,
 	    NULL, NULL },
 	{ "national_id", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 12, NULL,
-	    national_id, NULL, NULL },
-	{ "ward_code", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 5, NULL, ward_code,
-	    NULL, NULL },
+	    check_national_id, NULL, NULL },
+	{ "ward_code", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 5, NULL,
+	    check_ward_code, NULL, NULL },
 	{ "outside_district", SCHEMA_BOOL, 0, 0, 0, NULL, NULL, NULL, NULL },
-	{ "address", SCHEMA_STRING, SCHEMA_NULLABLE, 1, 300, NULL, not_blank,
-	    NULL, NULL },
+	{ "address", SCHEMA_STRING, SCHEMA_NULLABLE, 1, 300, NULL,
+	    app_not_blank, NULL, NULL },
 	{ "household_status", SCHEMA_ENUM, 0, 0, 0, households, NULL, NULL,
 	    NULL },
 	{ "household_cert_number", SCHEMA_STRING, SCHEMA_NULLABLE, 1, 60,
-	    NULL, not_blank, NULL, NULL },
+	    NULL, app_not_blank, NULL, NULL },
 	{ "household_cert_issued_on", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0,
 	    NULL, NULL, NULL, NULL },
 	{ "household_cert_valid_until", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0,
@@ -76,7 +70,7 @@ static const struct schema_field profile_fields[] = {
 	{ "disability_level", SCHEMA_ENUM, SCHEMA_NULLABLE, 0, 0, levels,
 	    NULL, NULL, NULL },
 	{ "disability_cert_number", SCHEMA_STRING, SCHEMA_NULLABLE, 1, 60,
-	    NULL, not_blank, NULL, NULL },
+	    NULL, app_not_blank, NULL, NULL },
 	{ "disability_cert_issued_on", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0,
 	    NULL, NULL, NULL, NULL },
 	{ "disability_cert_valid_until", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0,
@@ -102,17 +96,17 @@ static const char *const columns[] = {
 #define NCOLUMNS	(sizeof(columns) / sizeof(columns[0]))
 
 static const char *
-str(json_t *body, const char *name)
+body_str(json_t *body, const char *name)
 {
 	return (json_string_value(json_object_get(body, name)));
 }
 
 static int32_t
-date(json_t *body, const char *name)
+body_date(json_t *body, const char *name)
 {
 	int32_t		d;
 
-	return (lc_date_parse(str(body, name), &d) ? d : LC_NODATE);
+	return (lc_date_parse(body_str(body, name), &d) ? d : LC_NODATE);
 }
 
 static int
@@ -160,25 +154,26 @@ profile_from_body(json_t *body, const char *phone, struct lc_profile *p,
 
 	memset(p, 0, sizeof(*p));
 	p->phone = phone;
-	p->date_of_birth = date(body, "date_of_birth");
-	p->national_id = str(body, "national_id");
-	p->ward_code = str(body, "ward_code");
+	p->date_of_birth = body_date(body, "date_of_birth");
+	p->national_id = body_str(body, "national_id");
+	p->ward_code = body_str(body, "ward_code");
 	p->outside_district = json_is_true(json_object_get(body,
 	    "outside_district"));
-	p->address = str(body, "address");
-	p->household_status = str(body, "household_status");
-	p->household_cert_number = str(body, "household_cert_number");
-	p->household_cert_issued_on = date(body, "household_cert_issued_on");
-	p->household_cert_valid_until = date(body,
+	p->address = body_str(body, "address");
+	p->household_status = body_str(body, "household_status");
+	p->household_cert_number = body_str(body, "household_cert_number");
+	p->household_cert_issued_on = body_date(body,
+	    "household_cert_issued_on");
+	p->household_cert_valid_until = body_date(body,
 	    "household_cert_valid_until");
 	p->disability = json_is_true(json_object_get(body, "disability"));
-	p->disability_level = str(body, "disability_level");
-	p->disability_cert_number = str(body, "disability_cert_number");
-	p->disability_cert_issued_on = date(body,
+	p->disability_level = body_str(body, "disability_level");
+	p->disability_cert_number = body_str(body, "disability_cert_number");
+	p->disability_cert_issued_on = body_date(body,
 	    "disability_cert_issued_on");
-	p->disability_cert_valid_until = date(body,
+	p->disability_cert_valid_until = body_date(body,
 	    "disability_cert_valid_until");
-	p->disability_details = str(body, "disability_details");
+	p->disability_details = body_str(body, "disability_details");
 
 	if ((list = json_object_get(body, "notify_channels")) == NULL) {
 		p->channels = LC_CH_EMAIL;
@@ -197,12 +192,19 @@ profile_from_body(json_t *body, const char *phone, struct lc_profile *p,
 static void
 channels_literal(unsigned bits, char *buf, size_t len)
 {
-	(void)snprintf(buf, len, "{%s%s%s%s%s}",
-	    bits & LC_CH_EMAIL ? "email" : "",
-	    (bits & LC_CH_EMAIL) && (bits & (LC_CH_SMS | LC_CH_ZALO)) ? "," : "",
-	    bits & LC_CH_SMS ? "sms" : "",
-	    (bits & LC_CH_SMS) && (bits & LC_CH_ZALO) ? "," : "",
-	    bits & LC_CH_ZALO ? "zalo" : "");
+	size_t		off;
+
+	off = (size_t)snprintf(buf, len, "{");
+	if (bits & LC_CH_EMAIL)
+		off += (size_t)snprintf(buf + off, len - off, "email,");
+	if (bits & LC_CH_SMS)
+		off += (size_t)snprintf(buf + off, len - off, "sms,");
+	if (bits & LC_CH_ZALO)
+		off += (size_t)snprintf(buf + off, len - off, "zalo,");
+	/* The last comma becomes the closing brace. */
+	if (off > 1)
+		off--;
+	(void)snprintf(buf + off, len - off, "}");
 }
 
 static int
@@ -240,7 +242,7 @@ profile_put(struct api_ctx *ctx)
 		return (KORE_RESULT_OK);
 
 	phone[0] = '\0';
-	if ((v = str(body, "phone")) != NULL && v[0] != '\0')
+	if ((v = body_str(body, "phone")) != NULL && v[0] != '\0')
 		(void)valid_phone_normalize(v, phone, sizeof(phone));
 
 	lc_errors_init(&errs);
@@ -287,9 +289,9 @@ profile_put(struct api_ctx *ctx)
 		    "Some fields are not valid", app_errors_json(&errs)));
 	}
 
-	params[1] = str(body, "full_name");
+	params[1] = body_str(body, "full_name");
 	params[2] = phone[0] ? phone : NULL;
-	params[3] = str(body, "locale");
+	params[3] = body_str(body, "locale");
 	if (!db_exec(&db, "UPDATE users SET full_name = btrim($2), "
 	    "phone = $3, locale = coalesce($4, locale) WHERE id = $1",
 	    4, params)) {
@@ -310,7 +312,7 @@ profile_put(struct api_ctx *ctx)
 			params[i + 1] = p.household_status ?
 			    p.household_status : "none";
 		else
-			params[i + 1] = str(body, columns[i]);
+			params[i + 1] = body_str(body, columns[i]);
 	}
 	channels_literal(p.channels, chan, sizeof(chan));
 	params[NCOLUMNS + 1] = chan;
@@ -334,7 +336,8 @@ profile_put(struct api_ctx *ctx)
 		if (!strcmp(columns[i], "national_id"))
 			off += (size_t)snprintf(sql + off, sizeof(sql) - off,
 			    "national_id = CASE WHEN $%zu::boolean "
-			    "THEN p.national_id ELSE EXCLUDED.national_id END, ",
+			    "THEN p.national_id "
+			    "ELSE EXCLUDED.national_id END, ",
 			    (size_t)NCOLUMNS + 3);
 		else
 			off += (size_t)snprintf(sql + off, sizeof(sql) - off,

@@ -306,7 +306,8 @@ cert_dates(struct lc_errors *errs, const char *prefix, const char *issued,
 		lc_error(errs, prefix, issued, "must not be in the future");
 	if (date_set(issued_on) && date_set(valid_until) &&
 	    valid_until < issued_on)
-		lc_error(errs, prefix, valid, "must not be before the issue date");
+		lc_error(errs, prefix, valid,
+		    "must not be before the issue date");
 }
 
 /*

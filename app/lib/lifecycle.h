@@ -27,7 +27,7 @@
 #define LC_WOMEN_CAPITAL_MIN	51
 #define LC_ADULT_YEARS		18
 #define LC_STARTUP_MONTHS	12	/* startup: operating under 12 months */
-#define LC_NEW_BUSINESS_MONTHS	36	/* new_business: registered under 3 years */
+#define LC_NEW_BUSINESS_MONTHS	36	/* new_business: under 3 years */
 
 #define LC_STAGE_IDEA		0x01
 #define LC_STAGE_STARTUP	0x02
@@ -79,7 +79,7 @@ struct lc_profile {
 	const char	*ward_code;
 	int		outside_district;
 	const char	*address;
-	const char	*household_status;	/* none|hardship|near_poor|poor */
+	const char	*household_status;	/* none or a category */
 	const char	*household_cert_number;
 	int32_t		household_cert_issued_on;
 	int32_t		household_cert_valid_until;

@@ -525,3 +525,37 @@ test('the state machine is enforced by the database too', async () => {
   await assert.rejects(db.query("UPDATE applications SET status = 'submitted' WHERE id = $1", [empty.id]), (e) => e.code === '23514');
   assert.equal((await appState(d.id)).row.status, 'draft');
 });
+
+test('answers have exactly the fields the OpenAPI document describes', async () => {
+  const doc = (await api('GET', '/api/openapi.json')).json;
+  const schema = (n) => doc.components.schemas[n];
+  const keys = (o) => Object.keys(o).sort();
+  const me = await applicant({ household_status: 'poor', household_cert_number: 'HN-9', household_cert_issued_on: '2025-01-01', household_cert_valid_until: await day("interval '30 days'") });
+  const s = await submitted(me.token, await makeCall());
+  await addDocument(s.id, 'household_certificate', me.id);
+
+  const mine = (await get(me.token, s.id)).json;
+  assert.deepEqual(keys(mine), [...schema('Application').required].sort());
+  const staffView = (await get(staff, s.id)).json;
+  assert.deepEqual(keys(staffView), keys(schema('Application').properties));
+  assert.deepEqual(keys(staffView.applicant), keys(schema('ApplicationApplicant').properties));
+  const items = schema('Application').properties;
+  assert.deepEqual(keys(mine.call), keys(items.call.properties));
+  assert.deepEqual(keys(mine.claims[0]), keys(items.claims.items.properties));
+  assert.deepEqual(keys(mine.documents[0]), keys(items.documents.items.properties));
+  assert.deepEqual(keys(mine.events[0]), keys(items.events.items.properties));
+  assert.deepEqual(keys(mine.budget_lines[0]), keys(schema('ApplicationBudgetLine').properties));
+  assert.ok(new RegExp(items.reference.pattern).test(mine.reference));
+
+  const prof = (await api('GET', '/api/me/profile', { token: me.token })).json;
+  assert.deepEqual(keys(prof), keys(schema('ApplicantProfile').properties));
+  assert.ok(new RegExp(schema('ApplicantProfile').properties.national_id.pattern).test(prof.national_id));
+  const msgs = (await api('GET', '/api/me/messages', { token: me.token })).json;
+  assert.deepEqual(keys(msgs.items[0]), keys(schema('ApplicantMessageList').properties.items.items.properties));
+
+  // The request schemas name the same fields the server accepts.
+  const draftFields = keys(schema('ApplicationUpdateRequest').properties);
+  assert.deepEqual(keys(schema('ApplicationCreateRequest').properties), [...draftFields, 'call_id'].sort());
+  const draft = keys(fullDraft({ operating_since: null, registered_on: null }));
+  assert.deepEqual(draft, draftFields);
+});
