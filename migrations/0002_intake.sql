@@ -248,7 +248,7 @@ CREATE TABLE applicant_profiles (
 	version			int NOT NULL DEFAULT 1,
 	updated_at		timestamptz NOT NULL DEFAULT now(),
 	CHECK (NOT (outside_district AND ward_code IS NOT NULL)),
-	CHECK (NOT outside_district OR length(btrim(address)) > 0),
+	CHECK (NOT outside_district OR coalesce(length(btrim(address)), 0) > 0),
 	CHECK (household_status <> 'none' OR (household_cert_number IS NULL
 	    AND household_cert_issued_on IS NULL
 	    AND household_cert_valid_until IS NULL)),

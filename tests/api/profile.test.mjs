@@ -162,6 +162,17 @@ test('each consistency rule answers 422 naming its field, and writes nothing', a
   const ok = await put(a.token, { ...base, date_of_birth: adult, ward_code: null, outside_district: true, address: 'Long Biên, Hà Nội' });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.json.outside_district, true);
+
+  // The database holds the same lines against any writer.
+  for (const [sql, code] of [
+    ['UPDATE applicant_profiles SET address = NULL WHERE user_id = $1', '23514'],
+    ["UPDATE applicant_profiles SET outside_district = false, ward_code = '00037', household_cert_number = 'X' WHERE user_id = $1", '23514'],
+    ["UPDATE applicant_profiles SET disability_level = 'mild' WHERE user_id = $1", '23514'],
+    ["UPDATE applicant_profiles SET date_of_birth = applications_today() - 1 WHERE user_id = $1", 'SN422'],
+    ["UPDATE applicant_profiles SET national_id = '12345' WHERE user_id = $1", '23514'],
+  ]) {
+    await assert.rejects(db.query(sql, [a.user.id]), (e) => e.code === code, sql);
+  }
 });
 
 test('every problem of a profile is reported at once', async () => {
