@@ -548,6 +548,7 @@ CREATE TABLE applicant_profiles (
 	version			int NOT NULL DEFAULT 1,
 	updated_at		timestamptz NOT NULL DEFAULT now(),
 	CHECK (NOT (outside_district AND ward_code IS NOT NULL)),
+	CHECK (NOT outside_district OR coalesce(length(btrim(address)), 0) > 0),
 	CHECK (household_status <> 'none' OR (household_cert_number IS NULL
 	    AND household_cert_issued_on IS NULL
 	    AND household_cert_valid_until IS NULL)),
@@ -617,8 +618,7 @@ CREATE TABLE applications (
 	jobs_planned		int CHECK (jobs_planned BETWEEN 0 AND 10000),
 	amount_requested_vnd	bigint CHECK (amount_requested_vnd > 0),
 	-- [{"item": "…", "amount_vnd": 1000000}, …]
-	budget_lines		jsonb NOT NULL DEFAULT '[]'
-				    CHECK (jsonb_typeof(budget_lines) = 'array'),
+	budget_lines		jsonb NOT NULL DEFAULT '[]',
 	-- Women-owned (Decision 2415/QĐ-TTg): women hold at least 51 % of the
 	-- capital and a woman manages the business.
 	women_capital_pct	int CHECK (women_capital_pct BETWEEN 0 AND 100),
@@ -626,11 +626,19 @@ CREATE TABLE applications (
 	-- Where the applicant lived when she submitted (from her profile).
 	ward_code		text REFERENCES wards (code),
 	outside_district	boolean,
-	screening_reason	text CHECK (length(screening_reason) <= 2000),
+	screening_reason	text,
 	search_folded		text NOT NULL DEFAULT '',
 	created_at		timestamptz NOT NULL DEFAULT now(),
 	updated_at		timestamptz NOT NULL DEFAULT now(),
 	submitted_at		timestamptz,
+	-- At most 50 lines of {item, amount_vnd}.
+	CONSTRAINT applications_budget_lines_check CHECK (CASE
+	    WHEN jsonb_typeof(budget_lines) = 'array'
+	    THEN jsonb_array_length(budget_lines) <= 50 ELSE false END),
+	-- An ineligible applicant is told why.
+	CONSTRAINT applications_screening_reason_check CHECK (
+	    length(screening_reason) <= 2000 AND (status <> 'ineligible'
+	    OR coalesce(length(btrim(screening_reason)), 0) > 0)),
 	CONSTRAINT applications_women_within_team_check CHECK (women_employed IS NULL
 	    OR team_size IS NULL OR women_employed <= team_size),
 	-- From submission on, an application is complete and consistent.
@@ -796,7 +804,7 @@ CREATE TABLE document_contents (
 CREATE FUNCTION priority_claims_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-	kind	text;
+	want	text;
 BEGIN
 	IF NEW.status = 'verified' AND OLD.status IS DISTINCT FROM 'verified' THEN
 		IF NEW.cert_valid_until IS NOT NULL AND NEW.cert_valid_until <
@@ -808,11 +816,11 @@ BEGIN
 			RAISE EXCEPTION 'a household certificate without a validity date cannot be verified'
 			    USING ERRCODE = 'SN422', COLUMN = 'verified';
 		END IF;
-		kind := CASE WHEN NEW.category = 'disability'
+		want := CASE WHEN NEW.category = 'disability'
 		    THEN 'disability_certificate' ELSE 'household_certificate' END;
 		IF NOT EXISTS (SELECT 1 FROM documents
-		    WHERE application_id = NEW.application_id AND documents.kind = kind) THEN
-			RAISE EXCEPTION 'no % has been uploaded to verify against', kind
+		    WHERE application_id = NEW.application_id AND documents.kind = want) THEN
+			RAISE EXCEPTION 'no % has been uploaded to verify against', want
 			    USING ERRCODE = 'SN422', COLUMN = 'verified';
 		END IF;
 	END IF;
@@ -982,3 +990,278 @@ CREATE TRIGGER priority_claims_audit AFTER INSERT OR UPDATE ON priority_claims
 	FOR EACH ROW EXECUTE FUNCTION audit_row();
 CREATE TRIGGER documents_audit AFTER INSERT OR DELETE ON documents
 	FOR EACH ROW EXECUTE FUNCTION audit_row();
+
+-- ==== applications ====
+-- The JSON of profiles and applications, built here once for every
+-- endpoint (app/applications/), and the rules of submission that the
+-- database enforces as well as the handlers.
+
+-- Today in Hà Nội: ages, certificate validity and business dates are
+-- counted in local days.
+CREATE FUNCTION applications_today() RETURNS date
+LANGUAGE sql STABLE AS $$
+	SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+$$;
+
+-- A call takes applications while it is open and within its dates.
+CREATE FUNCTION applications_call_accepting(c calls) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT c.status = 'open' AND now() >= c.opens_at AND now() < c.closes_at
+$$;
+
+-- Whether a certificate is on file and has not expired.  Disability
+-- certificates carry no end of validity; household certificates always
+-- do (the yearly poverty review renews them).
+CREATE FUNCTION applications_cert_valid(num text, valid_until date,
+    may_be_open boolean) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT num IS NOT NULL AND CASE WHEN valid_until IS NULL THEN may_be_open
+	    ELSE valid_until >= applications_today() END
+$$;
+
+-- The applicant's profile.  The national ID is shown whole only to staff
+-- (reveal); she sees its last four digits, enough to recognise it.
+CREATE FUNCTION api_profile(uid bigint, reveal boolean) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+	    'user_id', u.id,
+	    'full_name', u.full_name,
+	    'email', u.email,
+	    'phone', u.phone,
+	    'locale', u.locale,
+	    'date_of_birth', p.date_of_birth,
+	    'national_id', CASE WHEN reveal THEN p.national_id
+		ELSE repeat('*', length(p.national_id) - 4) || right(p.national_id, 4) END,
+	    'ward_code', p.ward_code,
+	    'ward_name', w.name_vi,
+	    'outside_district', coalesce(p.outside_district, false),
+	    'address', p.address,
+	    'household_status', coalesce(p.household_status, 'none'),
+	    'household_cert_number', p.household_cert_number,
+	    'household_cert_issued_on', p.household_cert_issued_on,
+	    'household_cert_valid_until', p.household_cert_valid_until,
+	    'household_cert_valid', CASE WHEN p.household_status <> 'none' THEN
+		applications_cert_valid(p.household_cert_number,
+		p.household_cert_valid_until, false) END,
+	    'disability', coalesce(p.disability, false),
+	    'disability_level', p.disability_level,
+	    'disability_cert_number', p.disability_cert_number,
+	    'disability_cert_issued_on', p.disability_cert_issued_on,
+	    'disability_cert_valid_until', p.disability_cert_valid_until,
+	    'disability_cert_valid', CASE WHEN p.disability THEN
+		applications_cert_valid(p.disability_cert_number,
+		p.disability_cert_valid_until, true) END,
+	    'disability_details', p.disability_details,
+	    'notify_channels', coalesce(p.notify_channels, '{email}'),
+	    'version', p.version,
+	    'updated_at', p.updated_at)
+	FROM users u
+	LEFT JOIN applicant_profiles p ON p.user_id = u.id
+	LEFT JOIN wards w ON w.code = p.ward_code
+	WHERE u.id = uid
+$$;
+
+-- What the applicant should do next, in her language.
+CREATE FUNCTION applications_next_steps(a applications, c calls, loc text)
+RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT CASE
+	WHEN a.status = 'draft' AND NOT applications_call_accepting(c) THEN
+		CASE loc WHEN 'en'
+		THEN 'This call no longer takes applications: the draft cannot be submitted.'
+		ELSE 'Đợt hỗ trợ này không còn nhận hồ sơ: bản nháp không thể nộp.' END
+	WHEN a.status = 'draft' THEN
+		CASE loc WHEN 'en'
+		THEN 'Complete the application and your profile, then submit it before '
+		    || to_char(c.closes_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'HH24:MI DD/MM/YYYY') || '.'
+		ELSE 'Hoàn thiện hồ sơ và thông tin cá nhân, rồi nộp trước '
+		    || to_char(c.closes_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'HH24:MI DD/MM/YYYY') || '.' END
+	WHEN a.status IN ('submitted', 'screening') AND EXISTS (
+	    SELECT 1 FROM priority_claims pc WHERE pc.application_id = a.id
+	    AND pc.status = 'pending' AND NOT EXISTS (SELECT 1 FROM documents d
+		WHERE d.application_id = a.id AND d.kind = CASE pc.category
+		WHEN 'disability' THEN 'disability_certificate'
+		ELSE 'household_certificate' END)) THEN
+		CASE loc WHEN 'en'
+		THEN 'Upload a copy of your certificate so that staff can verify your priority claim.'
+		ELSE 'Hãy tải lên bản chụp giấy chứng nhận để cán bộ xác minh diện ưu tiên của chị.' END
+	WHEN a.status IN ('submitted', 'screening') THEN
+		CASE loc WHEN 'en'
+		THEN 'Staff are checking that the application is eligible. You will get a message when they have decided.'
+		ELSE 'Cán bộ đang kiểm tra điều kiện của hồ sơ. Chị sẽ nhận được tin nhắn khi có kết quả.' END
+	WHEN a.status = 'eligible' THEN
+		CASE loc WHEN 'en'
+		THEN 'The application is eligible and will be scored by the review committee.'
+		ELSE 'Hồ sơ đủ điều kiện và sẽ được hội đồng chấm điểm.' END
+	WHEN a.status = 'ineligible' THEN
+		CASE loc WHEN 'en'
+		THEN 'The application is not eligible: ' || a.screening_reason
+		ELSE 'Hồ sơ không đủ điều kiện: ' || a.screening_reason END
+	WHEN a.status = 'withdrawn' THEN
+		CASE loc WHEN 'en'
+		THEN 'You withdrew this application. While the call is open you may start a new one.'
+		ELSE 'Chị đã rút hồ sơ này. Khi đợt hỗ trợ còn mở, chị có thể tạo hồ sơ mới.' END
+	ELSE
+		CASE loc WHEN 'en'
+		THEN 'Nothing to do for now: you will get a message when the status changes.'
+		ELSE 'Hiện chưa cần làm gì: chị sẽ nhận được tin nhắn khi trạng thái thay đổi.' END
+	END
+$$;
+
+-- An application as its applicant sees it; staff also get the applicant's
+-- personal data (a read the handler writes to the audit log) and every
+-- claim's note.  Documents are listed without their bytes.
+CREATE FUNCTION api_application(a applications, staff boolean, loc text)
+RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT (jsonb_build_object(
+	    'id', a.id,
+	    'call_id', a.call_id,
+	    'applicant_id', a.applicant_id,
+	    'reference', a.reference,
+	    'status', a.status,
+	    'status_label', (SELECT label FROM status_labels
+		WHERE status = a.status AND locale = loc),
+	    'version', a.version,
+	    'business_name', a.business_name,
+	    'stage', a.stage,
+	    'sector', a.sector,
+	    'operating_since', a.operating_since,
+	    'registered_on', a.registered_on,
+	    'description', a.description,
+	    'problem_customers', a.problem_customers,
+	    'plan', a.plan,
+	    'team_size', a.team_size,
+	    'women_employed', a.women_employed,
+	    'jobs_planned', a.jobs_planned,
+	    'amount_requested_vnd', a.amount_requested_vnd,
+	    'budget_lines', a.budget_lines,
+	    'budget_total_vnd', budget_total(a.budget_lines),
+	    'women_capital_pct', a.women_capital_pct,
+	    'woman_manager', a.woman_manager,
+	    'ward_code', a.ward_code,
+	    'outside_district', a.outside_district,
+	    'screening_reason', a.screening_reason,
+	    'created_at', a.created_at,
+	    'updated_at', a.updated_at,
+	    'submitted_at', a.submitted_at)
+	|| jsonb_build_object(
+	    'call', jsonb_build_object(
+		'id', c.id,
+		'title', CASE loc WHEN 'en' THEN c.title_en ELSE c.title_vi END,
+		'status', c.status,
+		'closes_at', c.closes_at,
+		'max_award_vnd', c.max_award_vnd,
+		'stages', c.stages,
+		'accepting_applications', applications_call_accepting(c)),
+	    'claims', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'category', pc.category,
+		'status', pc.status,
+		'note', CASE WHEN staff OR pc.status = 'rejected' THEN pc.note END,
+		'cert_number', pc.cert_number,
+		'cert_issued_on', pc.cert_issued_on,
+		'cert_valid_until', pc.cert_valid_until,
+		'cert_valid', applications_cert_valid(pc.cert_number,
+		    pc.cert_valid_until, pc.category = 'disability'),
+		'decided_at', pc.decided_at) ORDER BY pc.id), '[]')
+		FROM priority_claims pc WHERE pc.application_id = a.id),
+	    'documents', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'id', d.id,
+		'kind', d.kind,
+		'content_type', d.content_type,
+		'filename', d.filename,
+		'size_bytes', d.size_bytes,
+		'uploaded_at', d.uploaded_at) ORDER BY d.id), '[]')
+		FROM documents d WHERE d.application_id = a.id),
+	    'events', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'from', e.from_status,
+		'to', e.to_status,
+		'at', e.at,
+		'actor_role', ur.role,
+		'reason', e.reason) ORDER BY e.id), '[]')
+		FROM application_events e LEFT JOIN users ur ON ur.id = e.actor_id
+		WHERE e.application_id = a.id),
+	    'next_steps', applications_next_steps(a, c, u.locale))
+	|| CASE WHEN staff THEN jsonb_build_object(
+	    'applicant', api_profile(a.applicant_id, true)::jsonb)
+	    ELSE '{}' END)::json
+	FROM calls c, users u
+	WHERE c.id = a.call_id AND u.id = a.applicant_id
+$$;
+
+-- Everything submission checks, in one document for the handler
+-- (lifecycle.c does the checking).
+CREATE FUNCTION applications_submit_facts(app_id bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+	    'today', applications_today(),
+	    'application', to_json(a),
+	    'profile', to_json(p),
+	    'phone', u.phone,
+	    'call', json_build_object(
+		'accepting', applications_call_accepting(c),
+		'stages', c.stages,
+		'max_award_vnd', c.max_award_vnd,
+		'wards', c.wards,
+		'allow_outside_district', c.allow_outside_district))
+	FROM applications a
+	JOIN calls c ON c.id = a.call_id
+	JOIN users u ON u.id = a.applicant_id
+	LEFT JOIN applicant_profiles p ON p.user_id = a.applicant_id
+	WHERE a.id = app_id
+$$;
+
+-- Submission, once the handler has checked everything: where she lives
+-- is copied onto the application, her household status and disability
+-- become pending priority claims (with the certificate as she declared
+-- it), and the status moves to submitted (applications_guard gives the
+-- reference, the event trigger queues her messages).
+CREATE FUNCTION applications_submit(app_id bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	a	applications;
+	p	applicant_profiles;
+BEGIN
+	SELECT * INTO a FROM applications WHERE id = app_id;
+	SELECT * INTO p FROM applicant_profiles WHERE user_id = a.applicant_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'complete your profile first'
+		    USING ERRCODE = 'SN422', COLUMN = 'profile';
+	END IF;
+
+	UPDATE applications SET ward_code = p.ward_code,
+	    outside_district = p.outside_district, status = 'submitted'
+	    WHERE id = app_id;
+
+	IF p.household_status <> 'none' THEN
+		INSERT INTO priority_claims (application_id, category,
+		    cert_number, cert_issued_on, cert_valid_until)
+		VALUES (app_id, p.household_status, p.household_cert_number,
+		    p.household_cert_issued_on, p.household_cert_valid_until);
+	END IF;
+	IF p.disability THEN
+		INSERT INTO priority_claims (application_id, category,
+		    cert_number, cert_issued_on, cert_valid_until)
+		VALUES (app_id, 'disability', p.disability_cert_number,
+		    p.disability_cert_issued_on, p.disability_cert_valid_until);
+	END IF;
+END
+$$;
+
+-- An application is submitted only to a call that takes applications,
+-- whoever writes the row.
+CREATE FUNCTION applications_submit_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.status = 'submitted' AND OLD.status <> 'submitted' AND NOT (
+	    SELECT applications_call_accepting(c) FROM calls c
+	    WHERE c.id = NEW.call_id) THEN
+		RAISE EXCEPTION 'the call is not accepting applications'
+		    USING ERRCODE = 'SN409', COLUMN = 'call_id';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER applications_submit_guard BEFORE UPDATE OF status ON applications
+	FOR EACH ROW EXECUTE FUNCTION applications_submit_guard();
