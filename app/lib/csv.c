@@ -115,7 +115,11 @@ csv_free(struct csv_buf *b)
 	csv_init(b);
 }
 
-/* Room for n more bytes; doubling keeps a whole export linear. */
+/*
+ * Room for n more bytes; doubling keeps a whole export linear.  Not
+ * realloc(): for a large block glibc answers it with mremap(), which
+ * Kore's seccomp sandbox does not allow, and the worker would die.
+ */
 static int
 csv_reserve(struct csv_buf *b, size_t n)
 {
@@ -135,10 +139,13 @@ csv_reserve(struct csv_buf *b, size_t n)
 		}
 		cap *= 2;
 	}
-	if ((p = realloc(b->data, cap)) == NULL) {
+	if ((p = malloc(cap)) == NULL) {
 		b->oom = 1;
 		return (0);
 	}
+	if (b->len > 0)
+		memcpy(p, b->data, b->len);
+	free(b->data);
 	b->data = p;
 	b->cap = cap;
 
