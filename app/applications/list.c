@@ -95,8 +95,10 @@ applications_list(struct api_ctx *ctx)
 	kore_buf_appendf(&body, "{\"items\":[");
 	kore_buf_appendf(&ids, "{");
 	for (i = 0, nclaims = 0; i < shown; i++) {
-		kore_buf_appendf(&body, "%s%s", i ? "," : "",
-		    db_value(&db, i, 0));
+		if (i > 0)
+			kore_buf_append(&body, ",", 1);
+		kore_buf_append(&body, db_value(&db, i, 0),
+		    (size_t)PQgetlength(db.sql.result, i, 0));
 		if (db_value(&db, i, 3)[0] == 't')
 			kore_buf_appendf(&ids, "%s%s", nclaims++ ? "," : "",
 			    db_value(&db, i, 2));
