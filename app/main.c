@@ -24,6 +24,7 @@ KORE_SECCOMP_FILTER("sen",
 	KORE_SYSCALL_ALLOW(rseq),
 	KORE_SYSCALL_ALLOW(faccessat),		/* access() at shutdown, glibc 2.33+ */
 	KORE_SYSCALL_ALLOW(faccessat2),
+	KORE_SYSCALL_ALLOW(mremap),		/* glibc realloc() of large blocks (libpq results) */
 	KORE_SYSCALL_ALLOW(getrandom),		/* salts and tokens */
 );
 

@@ -1265,3 +1265,77 @@ $$;
 
 CREATE TRIGGER applications_submit_guard BEFORE UPDATE OF status ON applications
 	FOR EACH ROW EXECUTE FUNCTION applications_submit_guard();
+
+-- ==== listing ====
+-- Listing, search and CSV export of applications (app/applications/list.c).
+
+-- Business names sort in Vietnamese alphabetical order (a ă â b c d đ e
+-- ê …), not by code point, which would put "Ánh" after "Xuân".  ICU
+-- collations are deterministic in PostgreSQL (equal only when the bytes
+-- are), so keyset pagination can compare with them.
+CREATE COLLATION sen_vi (provider = icu, locale = 'vi');
+
+-- A LIKE pattern that finds q anywhere in folded text (search_folded),
+-- taking q literally: \ % and _ are escaped.  LIKE rather than strpos()
+-- because the trigram index on search_folded can answer LIKE '%…%' and
+-- cannot answer strpos().
+CREATE FUNCTION sen_contains(q text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+	SELECT '%' || replace(replace(replace(sen_fold(q), '\', '\\'),
+	    '%', '\%'), '_', '\_') || '%'
+$$;
+
+-- Times in pagination cursors: microseconds since the epoch, exact both
+-- ways (a cursor that lost a microsecond would skip or repeat rows).
+CREATE FUNCTION sen_usec(t timestamptz) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE STRICT AS $$
+	SELECT (extract(epoch FROM t) * 1000000)::bigint
+$$;
+
+CREATE FUNCTION sen_from_usec(us bigint) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE STRICT AS $$
+	SELECT to_timestamp(us / 1000000) + (us % 1000000) * interval '1 microsecond'
+$$;
+
+-- An application in a list.  Claims are personal data: the caller shows
+-- them only to the applicant herself and to staff (whose reads of them are
+-- audited); staff also see who applied.
+CREATE FUNCTION api_application_item(a applications, locale text, staff boolean)
+RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT (jsonb_build_object(
+	    'id', a.id,
+	    'reference', a.reference,
+	    'status', a.status,
+	    'call', (SELECT jsonb_build_object('id', c.id, 'title',
+		CASE locale WHEN 'en' THEN c.title_en ELSE c.title_vi END)
+		FROM calls c WHERE c.id = a.call_id),
+	    'business_name', a.business_name,
+	    'stage', a.stage,
+	    'sector', a.sector,
+	    'ward_code', a.ward_code,
+	    'amount_requested_vnd', a.amount_requested_vnd,
+	    'submitted_at', a.submitted_at,
+	    'updated_at', a.updated_at,
+	    'claims', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'category', pc.category, 'status', pc.status)
+		ORDER BY pc.category), '[]')
+		FROM priority_claims pc WHERE pc.application_id = a.id))
+	    || CASE WHEN staff THEN jsonb_build_object('applicant',
+		(SELECT jsonb_build_object('id', u.id, 'full_name', u.full_name)
+		FROM users u WHERE u.id = a.applicant_id))
+	    ELSE '{}' END)::json
+$$;
+
+-- Sort orders of the list in their default direction, each ending in id
+-- so that ties page stably.  NULL keys come last in both directions, so
+-- a descending order needs its own DESC NULLS LAST index; created_at is
+-- never NULL and one index serves both ways.  reference (ascending) has
+-- its unique index, submitted_at ascending applications_submitted_idx.
+CREATE INDEX applications_created_idx ON applications (created_at, id);
+CREATE INDEX applications_submitted_desc_idx ON applications
+	(submitted_at DESC NULLS LAST, id DESC);
+CREATE INDEX applications_amount_desc_idx ON applications
+	(amount_requested_vnd DESC NULLS LAST, id DESC);
+CREATE INDEX applications_name_idx ON applications
+	((business_name COLLATE sen_vi), id);
