@@ -49,7 +49,14 @@ export async function makeCall(opts = {}) {
     await client.query(`INSERT INTO call_criteria (call_id, position, key, label_vi, label_en, max_score, weight)
       VALUES ($1, 1, 'impact', 'Tác động', 'Impact', 10, 60), ($1, 2, 'feasibility', 'Tính khả thi', 'Feasibility', 10, 40)`, [id]);
     await client.query('COMMIT');
-    if (status !== 'draft') await db.query("UPDATE calls SET status = 'open' WHERE id = $1", [id]);
+    if (status !== 'draft') {
+      // A call opens only with a closing time ahead (calls_guard); one
+      // whose time has passed is opened first and its time moved after.
+      const past = new Date(c.closes_at) <= new Date();
+      if (past) await db.query("UPDATE calls SET closes_at = now() + interval '1 day' WHERE id = $1", [id]);
+      await db.query("UPDATE calls SET status = 'open' WHERE id = $1", [id]);
+      if (past) await db.query('UPDATE calls SET closes_at = $2 WHERE id = $1', [id, c.closes_at]);
+    }
     if (status === 'closed') await db.query("UPDATE calls SET status = 'closed' WHERE id = $1", [id]);
     return id;
   } catch (e) {

@@ -76,7 +76,9 @@ async function makeApp(s) {
       [s.call, s.applicant, s.name ?? null, s.stage ?? null, s.sector ?? null,
         s.description ?? 'Kinh doanh nhỏ', amount, s.ward ?? null, s.created ?? null]);
     for (const st of STATUS_PATH[s.status || 'draft']) {
-      await c.query('UPDATE applications SET status = $2 WHERE id = $1', [id, st]);
+      await c.query(`UPDATE applications SET status = $2,
+          screening_reason = CASE WHEN $2 = 'ineligible' THEN 'Không thuộc đối tượng' ELSE screening_reason END
+        WHERE id = $1`, [id, st]);
     }
     if (s.submitted) await c.query('UPDATE applications SET submitted_at = $2 WHERE id = $1', [id, s.submitted]);
     for (const [category, status] of s.claims || []) {
@@ -87,10 +89,6 @@ async function makeApp(s) {
           [id, category === 'disability' ? 'disability_certificate' : 'household_certificate',
             createHash('sha256').update(`${id}${category}`).digest(), s.applicant]);
       }
-      // priority_claims_guard() in 0002 fails on every verification
-      // ("column reference kind is ambiguous"; reported to the lead), so
-      // verified claims go in with triggers off until it is fixed.
-      if (status === 'verified') await c.query('SET LOCAL session_replication_role = replica');
       await c.query(
         `INSERT INTO priority_claims (application_id, category, cert_number, cert_issued_on,
            cert_valid_until, status, note, decided_by, decided_at)
