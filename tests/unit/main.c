@@ -20,6 +20,9 @@ main(void)
 	failed += unit_sniff();
 	failed += unit_listing();
 	failed += unit_outbox();
+	failed += unit_flow();
+	failed += unit_assign();
+	failed += unit_match();
 
 	return (failed != 0);
 }

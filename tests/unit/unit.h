@@ -23,5 +23,8 @@ int	unit_lifecycle(void);
 int	unit_sniff(void);
 int	unit_listing(void);
 int	unit_outbox(void);
+int	unit_flow(void);
+int	unit_assign(void);
+int	unit_match(void);
 
 #endif

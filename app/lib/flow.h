@@ -1,0 +1,79 @@
+/*
+ * Minimum-cost maximum flow on a directed graph with integer capacities
+ * and integer costs, negative ones included.  Pure C, libc only: the
+ * reviewer assignment (assign.c) and the mentor matching (match.c) are
+ * built on it.
+ *
+ *	struct flow	f;
+ *	int		e;
+ *
+ *	flow_init(&f, 4);
+ *	e = flow_edge(&f, 0, 1, 2, -3);		edge id, or an error
+ *	...
+ *	flow_run(&f, 0, 3, &value, &cost);
+ *	flow_edge_flow(&f, e);			units on that edge
+ *	flow_free(&f);
+ *
+ * flow_run() may be called again after flow_edge() or flow_set_cap(): it
+ * continues from the current flow to a maximum one.  The result is of
+ * minimum cost whenever the residual graph it starts from has no negative
+ * cycle; when it has one (say an edge of negative cost was added next to
+ * flow already placed), FLOW_ENEGCYCLE is returned and nothing changes.
+ *
+ * Same graph, same edge order: same flow on every edge, always.
+ *
+ * The members of struct flow are private.
+ */
+
+#ifndef SEN_FLOW_H
+#define SEN_FLOW_H
+
+#include <stdint.h>
+
+#define FLOW_OK			0
+#define FLOW_ENOMEM		-1
+#define FLOW_EINVAL		-2	/* bad node, negative capacity, s == t */
+#define FLOW_ERANGE		-3	/* a limit below, or an int64 overflow */
+#define FLOW_ENEGCYCLE		-4	/* a negative-cost cycle with capacity */
+
+/*
+ * Limits that keep every potential and distance inside an int64: a path
+ * has fewer than FLOW_MAX_NODES arcs of at most FLOW_COST_MAX each.
+ */
+#define FLOW_MAX_NODES		(1 << 21)
+#define FLOW_MAX_EDGES		(1 << 27)
+#define FLOW_CAP_MAX		((int64_t)1 << 40)
+#define FLOW_COST_MAX		((int64_t)1 << 40)
+
+struct flow_arc {
+	int32_t		to;
+	int32_t		next;	/* next arc out of the same node, or -1 */
+	int64_t		cap;	/* residual capacity */
+	int64_t		cost;
+};
+
+struct flow {
+	int32_t		 n;
+	int32_t		 narcs;
+	int32_t		 arcsz;
+	struct flow_arc	*arcs;	/* edge e: arc 2e forward, 2e+1 back */
+	int32_t		*head;	/* first arc out of a node, or -1 */
+	int32_t		*tail;	/* last one: arcs are kept in edge order */
+	int64_t		*pot;	/* potentials: reduced costs are >= 0 */
+	int64_t		*dist;
+	int32_t		*aux;	/* queue, heap, stack: n + 1 entries */
+	int32_t		*pos;	/* heap positions, SPFA path lengths */
+	int32_t		*level;
+	int32_t		*cur;
+	uint8_t		*mark;
+};
+
+int	flow_init(struct flow *, int);
+int	flow_edge(struct flow *, int, int, int64_t, int64_t);
+int	flow_set_cap(struct flow *, int, int64_t);
+int	flow_run(struct flow *, int, int, int64_t *, int64_t *);
+int64_t	flow_edge_flow(const struct flow *, int);
+int	flow_edges(const struct flow *);
+void	flow_free(struct flow *);
+
+#endif
