@@ -14,7 +14,9 @@
  * Complexity, with V nodes, E edges and P distinct lengths of shortest
  * augmenting path met during a run (P <= total flow; with costs in a
  * small range, as in assign.c and match.c, P is small):
- *	memory	O(V + E): 48 bytes an edge, about 60 bytes a node
+ *	memory	O(V + E): 32 bytes an edge, 52 more during a run (the
+ *		residual arcs, grouped by node so that scans read memory
+ *		in order), about 60 bytes a node
  *	time	O(V E) for the Bellman-Ford, usually a few passes, then
  *		O(P (E log V + Dinic)); Dinic is O(E sqrt V) on the unit
  *		capacities of a bipartite assignment, O(V^2 E) in general.
@@ -56,9 +58,10 @@ reduced(const struct flow *f, int32_t u, int32_t a, int64_t *out)
 void
 flow_free(struct flow *f)
 {
+	free(f->edges);
 	free(f->arcs);
-	free(f->head);
-	free(f->tail);
+	free(f->arcof);
+	free(f->start);
 	free(f->pot);
 	free(f->dist);
 	free(f->aux);
@@ -82,8 +85,7 @@ flow_init(struct flow *f, int n)
 
 	sz = (size_t)n;
 	f->n = n;
-	f->head = malloc(sz * sizeof(*f->head));
-	f->tail = malloc(sz * sizeof(*f->tail));
+	f->start = calloc(sz + 1, sizeof(*f->start));
 	f->pot = calloc(sz, sizeof(*f->pot));
 	f->dist = calloc(sz, sizeof(*f->dist));
 	f->aux = calloc(sz + 1, sizeof(*f->aux));
@@ -91,34 +93,22 @@ flow_init(struct flow *f, int n)
 	f->level = calloc(sz, sizeof(*f->level));
 	f->cur = calloc(sz, sizeof(*f->cur));
 	f->mark = calloc(sz, sizeof(*f->mark));
-	if (f->head == NULL || f->tail == NULL || f->pot == NULL ||
-	    f->dist == NULL || f->aux == NULL || f->pos == NULL ||
-	    f->level == NULL || f->cur == NULL || f->mark == NULL) {
+	if (f->start == NULL || f->pot == NULL || f->dist == NULL ||
+	    f->aux == NULL || f->pos == NULL || f->level == NULL ||
+	    f->cur == NULL || f->mark == NULL) {
 		flow_free(f);
 		return (FLOW_ENOMEM);
 	}
-	memset(f->head, 0xff, sz * sizeof(*f->head));
-	memset(f->tail, 0xff, sz * sizeof(*f->tail));
 
 	return (FLOW_OK);
-}
-
-static void
-link_arc(struct flow *f, int32_t from, int32_t a)
-{
-	if (f->tail[from] == -1)
-		f->head[from] = a;
-	else
-		f->arcs[f->tail[from]].next = a;
-	f->tail[from] = a;
 }
 
 /* Returns the new edge's id (0, 1, 2, ... in call order) or an error. */
 int
 flow_edge(struct flow *f, int from, int to, int64_t cap, int64_t cost)
 {
-	struct flow_arc	*arcs;
-	int32_t		 a, sz;
+	struct flow_edge_rec	*edges, *e;
+	int32_t			 sz;
 
 	if (f->n == 0 || from < 0 || from >= f->n || to < 0 || to >= f->n ||
 	    cap < 0)
@@ -126,68 +116,124 @@ flow_edge(struct flow *f, int from, int to, int64_t cap, int64_t cost)
 	if (cap > FLOW_CAP_MAX || cost > FLOW_COST_MAX ||
 	    cost < -FLOW_COST_MAX)
 		return (FLOW_ERANGE);
-	if (f->narcs / 2 >= FLOW_MAX_EDGES)
+	if (f->nedges >= FLOW_MAX_EDGES)
 		return (FLOW_ERANGE);
 
-	if (f->narcs + 2 > f->arcsz) {
-		sz = f->arcsz == 0 ? 64 : f->arcsz * 2;
-		if (sz > 2 * FLOW_MAX_EDGES)
-			sz = 2 * FLOW_MAX_EDGES;
-		arcs = realloc(f->arcs, (size_t)sz * sizeof(*arcs));
-		if (arcs == NULL)
+	if (f->nedges == f->edgesz) {
+		sz = f->edgesz == 0 ? 64 : f->edgesz * 2;
+		if (sz > FLOW_MAX_EDGES)
+			sz = FLOW_MAX_EDGES;
+		edges = realloc(f->edges, (size_t)sz * sizeof(*edges));
+		if (edges == NULL)
 			return (FLOW_ENOMEM);
-		f->arcs = arcs;
-		f->arcsz = sz;
+		f->edges = edges;
+		f->edgesz = sz;
 	}
 
-	a = f->narcs;
-	f->arcs[a].to = to;
-	f->arcs[a].next = -1;
-	f->arcs[a].cap = cap;
-	f->arcs[a].cost = cost;
-	f->arcs[a + 1].to = from;
-	f->arcs[a + 1].next = -1;
-	f->arcs[a + 1].cap = 0;
-	f->arcs[a + 1].cost = -cost;
-	link_arc(f, from, a);
-	link_arc(f, to, a + 1);
-	f->narcs += 2;
+	e = &f->edges[f->nedges];
+	e->from = from;
+	e->to = to;
+	e->cap = cap;
+	e->cost = cost;
+	e->flow = 0;
 
-	return (a / 2);
+	return (f->nedges++);
 }
 
 int
 flow_edges(const struct flow *f)
 {
-	return (f->narcs / 2);
+	return (f->nedges);
 }
 
 /* Units on edge e, or -1 for an edge that does not exist. */
 int64_t
 flow_edge_flow(const struct flow *f, int e)
 {
-	if (e < 0 || e >= f->narcs / 2)
+	if (e < 0 || e >= f->nedges)
 		return (-1);
 
-	return (f->arcs[2 * e + 1].cap);
+	return (f->edges[e].flow);
 }
 
 /* A new capacity for edge e; it cannot go below the flow already on it. */
 int
 flow_set_cap(struct flow *f, int e, int64_t cap)
 {
-	int64_t		used;
-
-	if (e < 0 || e >= f->narcs / 2 || cap < 0)
+	if (e < 0 || e >= f->nedges || cap < 0)
 		return (FLOW_EINVAL);
 	if (cap > FLOW_CAP_MAX)
 		return (FLOW_ERANGE);
-	used = f->arcs[2 * e + 1].cap;
-	if (cap < used)
+	if (cap < f->edges[e].flow)
 		return (FLOW_EINVAL);
-	f->arcs[2 * e].cap = cap - used;
+	f->edges[e].cap = cap;
 
 	return (FLOW_OK);
+}
+
+/*
+ * The residual graph, arcs grouped by tail with a stable counting sort:
+ * within a node, arcs keep the order of their edges, forward and reverse
+ * interleaved.
+ */
+static int
+residual(struct flow *f)
+{
+	struct flow_edge_rec	*e;
+	struct flow_arc		*arcs;
+	int32_t			*arcof, n, i, fw, bw;
+	size_t			 na;
+
+	n = f->n;
+	na = (size_t)f->nedges * 2;
+	if (f->narcs != (int32_t)na) {
+		arcs = realloc(f->arcs, (na ? na : 1) * sizeof(*arcs));
+		if (arcs == NULL)
+			return (FLOW_ENOMEM);
+		f->arcs = arcs;
+		arcof = realloc(f->arcof,
+		    (f->nedges ? (size_t)f->nedges : 1) * sizeof(*arcof));
+		if (arcof == NULL)
+			return (FLOW_ENOMEM);
+		f->arcof = arcof;
+		f->narcs = (int32_t)na;
+	}
+
+	memset(f->start, 0, ((size_t)n + 1) * sizeof(*f->start));
+	for (i = 0; i < f->nedges; i++) {
+		f->start[f->edges[i].from + 1]++;
+		f->start[f->edges[i].to + 1]++;
+	}
+	for (i = 0; i < n; i++) {
+		f->start[i + 1] += f->start[i];
+		f->cur[i] = f->start[i];
+	}
+	for (i = 0; i < f->nedges; i++) {
+		e = &f->edges[i];
+		fw = f->cur[e->from]++;
+		bw = f->cur[e->to]++;
+		f->arcof[i] = fw;
+		f->arcs[fw].to = e->to;
+		f->arcs[fw].rev = bw;
+		f->arcs[fw].cap = e->cap - e->flow;
+		f->arcs[fw].cost = e->cost;
+		f->arcs[bw].to = e->from;
+		f->arcs[bw].rev = fw;
+		f->arcs[bw].cap = e->flow;
+		f->arcs[bw].cost = -e->cost;
+	}
+
+	return (FLOW_OK);
+}
+
+/* The flow of the run back onto the edges. */
+static void
+record(struct flow *f)
+{
+	int32_t		i;
+
+	for (i = 0; i < f->nedges; i++)
+		f->edges[i].flow = f->arcs[f->arcs[f->arcof[i]].rev].cap;
 }
 
 /*
@@ -218,7 +264,7 @@ potentials(struct flow *f)
 		qh = (qh + 1) % (n + 1);
 		qlen--;
 		f->mark[u] = 0;
-		for (a = f->head[u]; a != -1; a = f->arcs[a].next) {
+		for (a = f->start[u]; a < f->start[u + 1]; a++) {
 			if (f->arcs[a].cap == 0)
 				continue;
 			v = f->arcs[a].to;
@@ -326,7 +372,7 @@ shortest(struct flow *f, int32_t s, int32_t t)
 		f->mark[u] = 1;
 		if (u == t)
 			break;
-		for (a = f->head[u]; a != -1; a = f->arcs[a].next) {
+		for (a = f->start[u]; a < f->start[u + 1]; a++) {
 			if (f->arcs[a].cap == 0)
 				continue;
 			v = f->arcs[a].to;
@@ -392,7 +438,7 @@ levels(struct flow *f, int32_t s, int32_t t)
 	qt = 1;
 	while (qh < qt) {
 		u = f->aux[qh++];
-		for (a = f->head[u]; a != -1; a = f->arcs[a].next) {
+		for (a = f->start[u]; a < f->start[u + 1]; a++) {
 			v = f->arcs[a].to;
 			if (f->level[v] != -1)
 				continue;
@@ -424,7 +470,7 @@ augment(struct flow *f, int32_t s, int32_t t)
 		if ((rc = levels(f, s, t)) <= 0)
 			return (rc);
 		for (u = 0; u < f->n; u++)
-			f->cur[u] = f->head[u];
+			f->cur[u] = f->start[u];
 
 		depth = 0;
 		u = s;
@@ -437,18 +483,19 @@ augment(struct flow *f, int32_t s, int32_t t)
 				}
 				for (i = 0; i < depth; i++) {
 					f->arcs[f->aux[i]].cap -= push;
-					f->arcs[f->aux[i] ^ 1].cap += push;
+					f->arcs[f->arcs[f->aux[i]].rev].cap +=
+					    push;
 				}
 				for (i = 0; i < depth; i++) {
 					if (f->arcs[f->aux[i]].cap == 0)
 						break;
 				}
 				depth = i;
-				u = f->arcs[f->aux[i] ^ 1].to;
+				u = f->arcs[f->arcs[f->aux[i]].rev].to;
 				continue;
 			}
 
-			for (a = f->cur[u]; a != -1; a = f->arcs[a].next) {
+			for (a = f->cur[u]; a < f->start[u + 1]; a++) {
 				v = f->arcs[a].to;
 				if (f->level[v] != f->level[u] + 1)
 					continue;
@@ -458,7 +505,7 @@ augment(struct flow *f, int32_t s, int32_t t)
 					break;
 			}
 			f->cur[u] = a;
-			if (a != -1) {
+			if (a < f->start[u + 1]) {
 				f->aux[depth++] = a;
 				u = f->arcs[a].to;
 				continue;
@@ -469,8 +516,8 @@ augment(struct flow *f, int32_t s, int32_t t)
 			if (depth == 0)
 				break;
 			a = f->aux[--depth];
-			u = f->arcs[a ^ 1].to;
-			f->cur[u] = f->arcs[a].next;
+			u = f->arcs[f->arcs[a].rev].to;
+			f->cur[u] = a + 1;
 		}
 	}
 }
@@ -479,22 +526,23 @@ augment(struct flow *f, int32_t s, int32_t t)
 static int
 totals(const struct flow *f, int32_t s, int64_t *value, int64_t *cost)
 {
-	int32_t		 e, from, to;
-	int64_t		 x, c, v, sum;
+	const struct flow_edge_rec	*e;
+	int32_t				 i;
+	int64_t				 c, v, sum;
 
 	v = 0;
 	sum = 0;
-	for (e = 0; e < f->narcs / 2; e++) {
-		x = f->arcs[2 * e + 1].cap;
-		if (x == 0)
+	for (i = 0; i < f->nedges; i++) {
+		e = &f->edges[i];
+		if (e->flow == 0)
 			continue;
-		from = f->arcs[2 * e + 1].to;
-		to = f->arcs[2 * e].to;
-		if (from == s && to != s && checked_add(v, x, &v) != 0)
+		if (e->from == s && e->to != s &&
+		    checked_add(v, e->flow, &v) != 0)
 			return (FLOW_ERANGE);
-		if (to == s && from != s && checked_add(v, -x, &v) != 0)
+		if (e->to == s && e->from != s &&
+		    checked_add(v, -e->flow, &v) != 0)
 			return (FLOW_ERANGE);
-		if (__builtin_mul_overflow(x, f->arcs[2 * e].cost, &c) ||
+		if (__builtin_mul_overflow(e->flow, e->cost, &c) ||
 		    checked_add(sum, c, &sum) != 0)
 			return (FLOW_ERANGE);
 	}
@@ -519,16 +567,20 @@ flow_run(struct flow *f, int s, int t, int64_t *value, int64_t *cost)
 	if (f->n == 0 || s < 0 || s >= f->n || t < 0 || t >= f->n || s == t)
 		return (FLOW_EINVAL);
 
+	if ((rc = residual(f)) != FLOW_OK)
+		return (rc);
 	if ((rc = potentials(f)) != FLOW_OK)
 		return (rc);
 	for (;;) {
-		if ((rc = shortest(f, s, t)) < 0)
-			return (rc);
-		if (rc == 0)
+		if ((rc = shortest(f, s, t)) <= 0)
 			break;
 		if ((rc = augment(f, s, t)) < 0)
-			return (rc);
+			break;
 	}
+	/* Whatever stopped the run, the arcs hold a valid flow. */
+	record(f);
+	if (rc < 0)
+		return (rc);
 
 	return (totals(f, s, value, cost));
 }

@@ -20,6 +20,9 @@
  * cycle; when it has one (say an edge of negative cost was added next to
  * flow already placed), FLOW_ENEGCYCLE is returned and nothing changes.
  *
+ * Any other error stops a run where it is: the flow reached so far stays,
+ * valid but perhaps not maximal.
+ *
  * Same graph, same edge order: same flow on every edge, always.
  *
  * The members of struct flow are private.
@@ -45,27 +48,39 @@
 #define FLOW_CAP_MAX		((int64_t)1 << 40)
 #define FLOW_COST_MAX		((int64_t)1 << 40)
 
+struct flow_edge_rec {
+	int32_t		from;
+	int32_t		to;
+	int64_t		cap;
+	int64_t		cost;
+	int64_t		flow;
+};
+
+/* The residual graph of a run, arcs grouped by tail node. */
 struct flow_arc {
 	int32_t		to;
-	int32_t		next;	/* next arc out of the same node, or -1 */
+	int32_t		rev;	/* the paired arc */
 	int64_t		cap;	/* residual capacity */
 	int64_t		cost;
 };
 
 struct flow {
-	int32_t		 n;
-	int32_t		 narcs;
-	int32_t		 arcsz;
-	struct flow_arc	*arcs;	/* edge e: arc 2e forward, 2e+1 back */
-	int32_t		*head;	/* first arc out of a node, or -1 */
-	int32_t		*tail;	/* last one: arcs are kept in edge order */
-	int64_t		*pot;	/* potentials: reduced costs are >= 0 */
-	int64_t		*dist;
-	int32_t		*aux;	/* queue, heap, stack: n + 1 entries */
-	int32_t		*pos;	/* heap positions, SPFA path lengths */
-	int32_t		*level;
-	int32_t		*cur;
-	uint8_t		*mark;
+	int32_t			 n;
+	int32_t			 nedges;
+	int32_t			 edgesz;
+	struct flow_edge_rec	*edges;
+	/* Scratch of flow_run(), kept for the next run. */
+	int32_t			 narcs;
+	struct flow_arc		*arcs;
+	int32_t			*arcof;	/* edge e's forward arc */
+	int32_t			*start;	/* node u's arcs: start[u]..start[u+1] */
+	int64_t			*pot;	/* potentials: reduced costs >= 0 */
+	int64_t			*dist;
+	int32_t			*aux;	/* queue, heap or stack */
+	int32_t			*pos;	/* heap positions, SPFA path lengths */
+	int32_t			*level;
+	int32_t			*cur;
+	uint8_t			*mark;
 };
 
 int	flow_init(struct flow *, int);
