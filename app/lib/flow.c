@@ -21,6 +21,7 @@
  *		O(P (E log V + Dinic)); Dinic is O(E sqrt V) on the unit
  *		capacities of a bipartite assignment, O(V^2 E) in general.
  * Nothing is quadratic in memory: only the edges given are stored.
+ * When every cost is zero, a run is Dinic's algorithm alone.
  *
  * Every choice (queue order, heap ties, arc order) depends only on node
  * numbers and edge insertion order, so the result is reproducible.
@@ -136,6 +137,8 @@ flow_edge(struct flow *f, int from, int to, int64_t cap, int64_t cost)
 	e->cap = cap;
 	e->cost = cost;
 	e->flow = 0;
+	if (cost != 0)
+		f->ncosts++;
 
 	return (f->nedges++);
 }
@@ -569,6 +572,15 @@ flow_run(struct flow *f, int s, int t, int64_t *value, int64_t *cost)
 
 	if ((rc = residual(f)) != FLOW_OK)
 		return (rc);
+	if (f->ncosts == 0) {
+		/* Every path is a shortest one: a plain maximum flow. */
+		memset(f->pot, 0, (size_t)f->n * sizeof(*f->pot));
+		rc = augment(f, s, t);
+		record(f);
+		if (rc < 0)
+			return (rc);
+		return (totals(f, s, value, cost));
+	}
 	if ((rc = potentials(f)) != FLOW_OK)
 		return (rc);
 	for (;;) {

@@ -68,6 +68,7 @@ struct flow {
 	int32_t			 n;
 	int32_t			 nedges;
 	int32_t			 edgesz;
+	int32_t			 ncosts;	/* edges of nonzero cost */
 	struct flow_edge_rec	*edges;
 	/* Scratch of flow_run(), kept for the next run. */
 	int32_t			 narcs;
