@@ -1138,11 +1138,11 @@ static void
 test_large(void **state)
 {
 	struct assign_input	 in;
-	struct assign_result	 res;
+	struct assign_result	 res, cut;
 	struct assign_pair	*conf, *fixp;
 	int64_t			*apps, *revs;
 	size_t			 n, m, nc, nf, i, j, over;
-	unsigned int		 maxl, minl;
+	unsigned int		 maxl, minl, level;
 	double			 t0, t1;
 
 	n = 20000;
@@ -1224,6 +1224,20 @@ test_large(void **state)
 	assert_int_equal(res.nshort, 0);
 	assert_true(maxl - minl <= 1);
 	assert_int_equal(over, 0);
+	level = res.level;
+
+	/* Only k reviewers offered: the search on the complete graph works. */
+	in.candidates = 3;
+	t0 = now();
+	assert_int_equal(assign_run(&in, &cut), ASSIGN_OK);
+	t1 = now();
+	print_message("assign: the same with 3 candidates an application: "
+	    "%zu assigned, level %u, %zu pairs (%zu added by the search), "
+	    "%.3f s\n", cut.total, cut.level, cut.pairs, cut.lazy, t1 - t0);
+	assert_int_equal(cut.total, res.total);
+	assert_int_equal(cut.level, level);
+	assign_free(&cut);
+
 	/* No conflict used: spot checks would miss some; check them all. */
 	for (i = 0; i < nc; i++) {
 		struct assign_app	*ap;

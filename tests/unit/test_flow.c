@@ -178,6 +178,7 @@ certify(const struct flow *f, const struct graph *g, int s, int t,
 
 	for (i = 0; i < g->n; i++)
 		dist[i] = 0;
+	changed = 0;
 	for (round = 0; round <= g->n; round++) {
 		changed = 0;
 		for (a = 0; a < 2 * g->m; a++) {
