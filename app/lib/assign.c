@@ -25,39 +25,36 @@
  * when the rule binds, slots stay empty, and those applications say so
  * (ASSIGN_SHORT_BALANCE).
  *
- * Tie-break.  Application a owns the slots s_a .. s_a + d_a - 1 of a round
- * robin over the reviewers (s_a: the open slots of the applications before
- * it), and pair (a, r) costs the distance from s_a to r in that cycle.  A
- * last minimum-cost maximum flow, with each reviewer's arc to the sink
- * split into lo_r units at cost -B and hi_r - lo_r at 0, picks the result:
- * B is above any possible sum of pair costs, so every minimum-cost maximum
- * flow meets the lower bounds, and among those it is the cheapest.  Without
- * conflicts that is the round robin itself.  The inputs are sorted, so the
- * result depends only on the sets of ids and pairs.
+ * These maximum flows run on the complete graph of pairs without
+ * conflict, never listed (dense.c): 20 000 applications and 2 000
+ * reviewers would otherwise be 40 million edges.  Their results, q* and
+ * the total, are exact.
  *
- * Sparse pairs.  Every pair without a conflict would be n m edges: 40
- * million for 20 000 applications and 2 000 reviewers.  Instead each
- * application is first offered only its c nearest reviewers in the round
- * robin.  That may miss the optimum, so after every maximum flow a breadth
- * first search over the complete graph looks for an augmenting path, in
- * O(n + m + conflicts + assignments) without listing the pairs: reviewers
- * not reached yet wait in a list, and an application takes all of them
- * but its conflicts and current reviewers, which are skipped at a cost
- * bounded by their number.  Pairs missing from the paths it finds are
- * added (at most m a search) and the flow continues.  When it finds none,
- * the flow is a maximum on the complete graph: q* and the total are exact,
- * not approximations.  The tie-break is then taken over the pairs offered.
+ * Tie-break.  Reviewers are laid out in a round robin, each appearing as
+ * often as its fair share of new work; application a takes the next d_a
+ * places, and its candidates are the first c reviewers it may have from
+ * there (c = 2k + 2 unless asked), at costs 0, 1, 2, ...  A last minimum-
+ * cost maximum flow (flow.c) over the candidates, plus the pairs of the
+ * maximum found above so that the optimum is within reach at cost c,
+ * picks the result.  Each reviewer's arc to the sink is split in two:
+ * lo_r units at cost -B and hi_r - lo_r at 0.  B is above any possible
+ * sum of pair costs, so every minimum-cost maximum flow meets the lower
+ * bounds, and among those it is the cheapest: as close to the round robin
+ * as the conflicts allow, and exactly the round robin without them.  The
+ * inputs are sorted, so the result depends only on the sets of ids and
+ * pairs.
  *
- * Cost, with P pairs offered (about n c) and X conflicts: memory
- * O(n + m + X + P), 100 bytes or so a pair; time a few maximum flows on
- * P edges (flow.c), each followed by an O(n + m + X + P) search, and in
- * the usual case one probe, one raise and the final flow.
+ * Cost, with n applications, m reviewers, X conflicts and T assignments:
+ * memory O(n + m + X + T + n c), about 100 bytes a candidate pair; time
+ * one to log(n) maximum flows in dense.c and one minimum-cost flow on
+ * n c + T edges in flow.c.
  */
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "assign.h"
+#include "dense.h"
 #include "flow.h"
 
 #define NONE		UINT32_MAX
@@ -72,48 +69,39 @@ struct ctx {
 	uint32_t	*xrev;
 	uint32_t	*foff;		/* manual assignments, per app */
 	uint32_t	*frev;
+	uint32_t	*boff;		/* both, per app: what dense.c avoids */
+	uint32_t	*brev;
 	uint32_t	*d;		/* open slots, per app */
 	uint32_t	*nfix;		/* manual assignments, per reviewer */
 	uint32_t	*open;		/* D_r */
 	uint64_t	 sumd;
 
-	/* Pairs offered to the flow. */
+	/* Pairs for the tie-break, candidates first, app by app. */
 	uint32_t	*papp;
 	uint32_t	*prev;
-	uint32_t	*pcost;		/* tie-break */
+	uint32_t	*pcost;
 	int32_t		*pedge;
-	uint32_t	 lazycost;	/* of pairs the search adds */
+	uint32_t	*poff;		/* app a's candidates from poff[a] */
+	uint32_t	 lastcost;	/* of pairs beyond the candidates */
 	size_t		 np;
 	size_t		 psz;
-	size_t		 lazy;
+	size_t		 extra;
+
+	struct dense	 g;
+	int		 have_g;
+	uint32_t	*cap;		/* reviewer -> sink, per reviewer */
+	unsigned int	 probes;
 
 	struct flow	 net;
 	int		 have_net;
 	int32_t		 rbase;		/* first reviewer -> sink edge */
-	uint32_t	*cap;		/* reviewer -> sink, per reviewer */
-	unsigned int	 probes;
 
-	/* Search scratch. */
-	uint32_t	*load;		/* new assignments, per reviewer */
-	uint32_t	*fill;		/* per app */
-	uint32_t	*aoff;		/* current reviewers, per app */
-	uint32_t	*arev;
-	uint32_t	*roff;		/* current apps, per reviewer */
-	uint32_t	*rapp;
-	uint32_t	*ioff;		/* pairs offered, per app */
-	uint32_t	*irev;
-	size_t		 scrsz;		/* room in arev, rapp, irev */
 	uint32_t	*skip;		/* stamps, per reviewer */
 	uint32_t	*inset;
 	uint32_t	 stamp;
-	uint32_t	*lnext;		/* reviewers not reached: a list */
-	uint32_t	*lprev;
-	uint32_t	*queue;
-	uint32_t	*par_app;	/* per reviewer */
-	uint32_t	*par_rev;	/* per app */
-	uint8_t		*seen;		/* per app */
-	uint8_t		*missing;	/* per reviewer: reached by a new pair */
-	uint8_t		*done;		/* per reviewer */
+	uint32_t	*load;
+	uint32_t	*aoff;		/* settled reviewers, per app */
+	uint32_t	*arev;
 };
 
 static int
@@ -249,10 +237,8 @@ mark_blocked(struct ctx *c, uint32_t a)
 	uint32_t	i, stamp;
 
 	stamp = next_stamp(c);
-	for (i = c->xoff[a]; i < c->xoff[a + 1]; i++)
-		c->skip[c->xrev[i]] = stamp;
-	for (i = c->foff[a]; i < c->foff[a + 1]; i++)
-		c->skip[c->frev[i]] = stamp;
+	for (i = c->boff[a]; i < c->boff[a + 1]; i++)
+		c->skip[c->brev[i]] = stamp;
 
 	return (stamp);
 }
@@ -260,7 +246,7 @@ mark_blocked(struct ctx *c, uint32_t a)
 static int
 prepare(struct ctx *c, const struct assign_input *in)
 {
-	uint32_t	a, r, i, nopen, nx, nf, stamp;
+	uint32_t	a, r, i, j, nopen, nx, nf, stamp;
 	uint64_t	pos;	/* open slots so far */
 	int		rc;
 
@@ -276,32 +262,32 @@ prepare(struct ctx *c, const struct assign_input *in)
 		return (rc);
 
 	c->d = xcalloc(c->n, sizeof(*c->d));
-	c->fill = xcalloc(c->n, sizeof(*c->fill));
-	c->seen = xcalloc(c->n, sizeof(*c->seen));
-	c->par_rev = xcalloc(c->n, sizeof(*c->par_rev));
+	c->poff = xcalloc((size_t)c->n + 1, sizeof(*c->poff));
 	c->aoff = xcalloc((size_t)c->n + 1, sizeof(*c->aoff));
-	c->ioff = xcalloc((size_t)c->n + 1, sizeof(*c->ioff));
+	c->boff = xcalloc((size_t)c->n + 1, sizeof(*c->boff));
+	c->brev = xcalloc((size_t)c->xoff[c->n] + c->foff[c->n],
+	    sizeof(*c->brev));
 	c->nfix = xcalloc(c->m, sizeof(*c->nfix));
 	c->open = xcalloc(c->m, sizeof(*c->open));
 	c->cap = xcalloc(c->m, sizeof(*c->cap));
 	c->load = xcalloc(c->m, sizeof(*c->load));
 	c->skip = xcalloc(c->m, sizeof(*c->skip));
 	c->inset = xcalloc(c->m, sizeof(*c->inset));
-	c->par_app = xcalloc(c->m, sizeof(*c->par_app));
-	c->missing = xcalloc(c->m, sizeof(*c->missing));
-	c->done = xcalloc(c->m, sizeof(*c->done));
-	c->roff = xcalloc((size_t)c->m + 1, sizeof(*c->roff));
-	c->lnext = xcalloc((size_t)c->m + 1, sizeof(*c->lnext));
-	c->lprev = xcalloc((size_t)c->m + 1, sizeof(*c->lprev));
-	c->queue = xcalloc((size_t)c->n + c->m, sizeof(*c->queue));
-	if (c->d == NULL || c->fill == NULL ||
-	    c->seen == NULL || c->par_rev == NULL || c->aoff == NULL ||
-	    c->ioff == NULL || c->nfix == NULL || c->open == NULL ||
-	    c->cap == NULL || c->load == NULL || c->skip == NULL ||
-	    c->inset == NULL || c->par_app == NULL || c->missing == NULL ||
-	    c->done == NULL || c->roff == NULL || c->lnext == NULL ||
-	    c->lprev == NULL || c->queue == NULL)
+	if (c->d == NULL || c->poff == NULL || c->aoff == NULL ||
+	    c->boff == NULL || c->brev == NULL || c->nfix == NULL ||
+	    c->open == NULL || c->cap == NULL || c->load == NULL ||
+	    c->skip == NULL || c->inset == NULL)
 		return (ASSIGN_ENOMEM);
+
+	j = 0;
+	for (a = 0; a < c->n; a++) {
+		c->boff[a] = j;
+		for (i = c->xoff[a]; i < c->xoff[a + 1]; i++)
+			c->brev[j++] = c->xrev[i];
+		for (i = c->foff[a]; i < c->foff[a + 1]; i++)
+			c->brev[j++] = c->frev[i];
+	}
+	c->boff[c->n] = j;
 
 	/* A manual assignment to a conflict is a contradiction. */
 	for (a = 0; a < c->n; a++) {
@@ -327,6 +313,10 @@ prepare(struct ctx *c, const struct assign_input *in)
 		nopen++;
 	}
 	c->sumd = pos;
+	if (dense_init(&c->g, c->n, c->m, c->boff, c->brev, c->d) !=
+	    DENSE_OK)
+		return (ASSIGN_ENOMEM);
+	c->have_g = 1;
 
 	/* D_r: the open applications, less those r is blocked from. */
 	for (r = 0; r < c->m; r++)
@@ -399,7 +389,7 @@ offer(struct ctx *c, unsigned int want)
 		return (ASSIGN_OK);
 	if (want > c->m)
 		want = c->m;
-	c->lazycost = want;
+	c->lastcost = want;
 
 	fair = (c->sumd + c->foff[c->n] + c->m - 1) / c->m;
 	if ((share = xcalloc(c->m, sizeof(*share))) == NULL)
@@ -439,6 +429,7 @@ offer(struct ctx *c, unsigned int want)
 	pos = 0;
 	rc = ASSIGN_OK;
 	for (a = 0; a < c->n && rc == ASSIGN_OK; a++) {
+		c->poff[a] = (uint32_t)c->np;
 		if (c->d[a] == 0)
 			continue;
 		stamp = mark_blocked(c, a);
@@ -462,6 +453,7 @@ offer(struct ctx *c, unsigned int want)
 		}
 		pos += c->d[a];
 	}
+	c->poff[c->n] = (uint32_t)c->np;
 	free(seq);
 
 	return (rc);
@@ -486,269 +478,10 @@ upper(const struct ctx *c, uint32_t q, uint32_t r)
 }
 
 static int
-flow_err(int rc)
-{
-	if (rc == FLOW_ENOMEM)
-		return (ASSIGN_ENOMEM);
-	if (rc == FLOW_ERANGE)
-		return (ASSIGN_ERANGE);
-
-	return (ASSIGN_EINTERNAL);
-}
-
-/*
- * A fresh network over the pairs offered so far.  With final set, the
- * reviewer arcs are split for the lower bounds and pairs carry their
- * round robin cost; otherwise every cost is 0 and cap[] is the capacity.
- */
-static int
-build(struct ctx *c, int final, uint32_t q)
-{
-	uint32_t	a, r, t;
-	size_t		p;
-	int64_t		big;
-	int		rc, e;
-
-	if (c->have_net)
-		flow_free(&c->net);
-	c->have_net = 0;
-	t = c->n + c->m + 1;
-	if ((rc = flow_init(&c->net, (int)t + 1)) != FLOW_OK)
-		return (flow_err(rc));
-	c->have_net = 1;
-
-	for (a = 0; a < c->n; a++) {
-		if ((rc = flow_edge(&c->net, 0, 1 + a, c->d[a], 0)) < 0)
-			return (flow_err(rc));
-	}
-	for (p = 0; p < c->np; p++) {
-		e = flow_edge(&c->net, 1 + c->papp[p], 1 + c->n + c->prev[p],
-		    1, final ? (int64_t)c->pcost[p] : 0);
-		if (e < 0)
-			return (flow_err(e));
-		c->pedge[p] = e;
-	}
-
-	/* Above any sum of pair costs: sumd pairs of at most lazycost. */
-	big = (int64_t)c->sumd * c->lazycost + 1;
-	if (big > FLOW_COST_MAX)
-		return (ASSIGN_ERANGE);
-	c->rbase = flow_edges(&c->net);
-	for (r = 0; r < c->m; r++) {
-		if (!final) {
-			e = flow_edge(&c->net, 1 + c->n + r, t, c->cap[r], 0);
-		} else {
-			e = flow_edge(&c->net, 1 + c->n + r, t, lower(c, q, r),
-			    -big);
-			if (e >= 0)
-				e = flow_edge(&c->net, 1 + c->n + r, t,
-				    upper(c, q, r) - lower(c, q, r), 0);
-		}
-		if (e < 0)
-			return (flow_err(e));
-	}
-
-	return (ASSIGN_OK);
-}
-
-/* Counting sort of (key, value) pairs into off[nkeys + 1] / val[]. */
-static void
-bucket(uint32_t *off, uint32_t *val, uint32_t nkeys, const uint32_t *key,
-    const uint32_t *v, const uint8_t *keep, size_t n)
-{
-	size_t		i;
-	uint32_t	j;
-
-	memset(off, 0, ((size_t)nkeys + 1) * sizeof(*off));
-	for (i = 0; i < n; i++) {
-		if (keep == NULL || keep[i])
-			off[key[i] + 1]++;
-	}
-	for (j = 0; j < nkeys; j++)
-		off[j + 1] += off[j];
-	for (i = 0; i < n; i++) {
-		if (keep == NULL || keep[i])
-			val[off[key[i]]++] = v[i];
-	}
-	for (j = nkeys; j > 0; j--)
-		off[j] = off[j - 1];
-	off[0] = 0;
-}
-
-/* Room for one entry per pair in the per-app and per-reviewer lists. */
-static int
-scratch(struct ctx *c)
-{
-	uint32_t	*x;
-
-	if (c->scrsz >= c->np && c->arev != NULL)
-		return (ASSIGN_OK);
-	if ((x = realloc(c->arev, (c->psz ? c->psz : 1) * sizeof(*x))) ==
-	    NULL)
-		return (ASSIGN_ENOMEM);
-	c->arev = x;
-	if ((x = realloc(c->rapp, (c->psz ? c->psz : 1) * sizeof(*x))) ==
-	    NULL)
-		return (ASSIGN_ENOMEM);
-	c->rapp = x;
-	if ((x = realloc(c->irev, (c->psz ? c->psz : 1) * sizeof(*x))) ==
-	    NULL)
-		return (ASSIGN_ENOMEM);
-	c->irev = x;
-	c->scrsz = c->psz;
-
-	return (ASSIGN_OK);
-}
-
-/*
- * The augmenting path search over the complete graph (see the top of the
- * file).  Adds the pairs missing from the paths found and says how many;
- * 0 proves the current flow maximum.
- */
-static int
-search(struct ctx *c, size_t *added)
-{
-	uint8_t		*used;
-	uint32_t	 a, r, x, i, qh, qt, head, nr, stamp;
-	size_t		 p;
-	int		 rc, found;
-
-	*added = 0;
-	if ((used = xcalloc(c->np, sizeof(*used))) == NULL)
-		return (ASSIGN_ENOMEM);
-	memset(c->fill, 0, c->n * sizeof(*c->fill));
-	memset(c->load, 0, c->m * sizeof(*c->load));
-	for (p = 0; p < c->np; p++) {
-		if (flow_edge_flow(&c->net, c->pedge[p]) <= 0)
-			continue;
-		used[p] = 1;
-		c->fill[c->papp[p]]++;
-		c->load[c->prev[p]]++;
-	}
-	if (scratch(c) != ASSIGN_OK) {
-		free(used);
-		return (ASSIGN_ENOMEM);
-	}
-	/* Current reviewers per app, current apps per reviewer, offers. */
-	bucket(c->aoff, c->arev, c->n, c->papp, c->prev, used, c->np);
-	bucket(c->roff, c->rapp, c->m, c->prev, c->papp, used, c->np);
-	bucket(c->ioff, c->irev, c->n, c->papp, c->prev, NULL, c->np);
-	free(used);
-
-	/* Every reviewer waits, in order, behind the head m. */
-	head = c->m;
-	for (r = 0; r <= c->m; r++) {
-		c->lnext[r] = r == c->m ? 0 : r + 1;
-		c->lprev[r] = r == 0 ? c->m : r - 1;
-		if (r < c->m) {
-			c->missing[r] = 0;
-			c->done[r] = 0;
-		}
-	}
-	if (c->m == 0)
-		c->lnext[head] = head;
-	else
-		c->lnext[c->m - 1] = head;
-
-	qh = qt = 0;
-	for (a = 0; a < c->n; a++) {
-		c->seen[a] = c->fill[a] < c->d[a];
-		c->par_rev[a] = NONE;
-		if (c->seen[a])
-			c->queue[qt++] = a;
-	}
-	found = 0;
-	while (qh < qt) {
-		x = c->queue[qh++];
-		if (x < c->n) {
-			a = x;
-			stamp = mark_blocked(c, a);
-			for (i = c->aoff[a]; i < c->aoff[a + 1]; i++)
-				c->skip[c->arev[i]] = stamp;
-			for (i = c->ioff[a]; i < c->ioff[a + 1]; i++)
-				c->inset[c->irev[i]] = stamp;
-			for (r = c->lnext[head]; r != head; r = nr) {
-				nr = c->lnext[r];
-				if (c->skip[r] == stamp)
-					continue;
-				c->lnext[c->lprev[r]] = nr;
-				c->lprev[nr] = c->lprev[r];
-				c->par_app[r] = a;
-				c->missing[r] = c->inset[r] != stamp;
-				c->queue[qt++] = c->n + r;
-			}
-			continue;
-		}
-		r = x - c->n;
-		if (c->load[r] < c->cap[r]) {
-			/* A path ends here: add what it lacks. */
-			found = 1;
-			while (r != NONE && !c->done[r]) {
-				c->done[r] = 1;
-				a = c->par_app[r];
-				if (c->missing[r]) {
-					if ((rc = add_pair(c, a, r,
-					    c->lazycost)) != ASSIGN_OK)
-						return (rc);
-					(*added)++;
-				}
-				r = c->par_rev[a];
-			}
-			continue;
-		}
-		for (i = c->roff[r]; i < c->roff[r + 1]; i++) {
-			a = c->rapp[i];
-			if (c->seen[a])
-				continue;
-			c->seen[a] = 1;
-			c->par_rev[a] = r;
-			c->queue[qt++] = a;
-		}
-	}
-
-	/* A path the flow itself missed would be a bug in flow.c. */
-	if (found && *added == 0)
-		return (ASSIGN_EINTERNAL);
-
-	return (ASSIGN_OK);
-}
-
-/*
- * The maximum flow with the capacities in cap[], on the complete graph:
- * run, search, add the missing pairs to the network, run again.
- */
-static int
-maximum(struct ctx *c, int64_t *value)
-{
-	size_t		added, p;
-	int		rc, e;
-
-	for (;;) {
-		if ((rc = flow_run(&c->net, 0, (int)(c->n + c->m + 1), value,
-		    NULL)) != FLOW_OK)
-			return (flow_err(rc));
-		if ((rc = search(c, &added)) != ASSIGN_OK)
-			return (rc);
-		if (added == 0)
-			return (ASSIGN_OK);
-		c->lazy += added;
-		for (p = c->np - added; p < c->np; p++) {
-			e = flow_edge(&c->net, 1 + c->papp[p],
-			    1 + c->n + c->prev[p], 1, 0);
-			if (e < 0)
-				return (flow_err(e));
-			c->pedge[p] = e;
-		}
-	}
-}
-
-/* Can every reviewer get lo_r(q)?  Leaves the flow of the probe. */
-static int
 probe(struct ctx *c, uint32_t q, int *ok)
 {
-	int64_t		value, want;
+	uint64_t	value, want;
 	uint32_t	r;
-	int		rc;
 
 	want = 0;
 	for (r = 0; r < c->m; r++) {
@@ -756,9 +489,9 @@ probe(struct ctx *c, uint32_t q, int *ok)
 		want += c->cap[r];
 	}
 	c->probes++;
-	if ((rc = build(c, 0, q)) != ASSIGN_OK ||
-	    (rc = maximum(c, &value)) != ASSIGN_OK)
-		return (rc);
+	dense_reset(&c->g);
+	if (dense_run(&c->g, c->cap, &value) != DENSE_OK)
+		return (ASSIGN_ENOMEM);
 	*ok = value == want;
 
 	return (ASSIGN_OK);
@@ -777,9 +510,9 @@ sum_lower(const struct ctx *c, uint32_t q)
 	return (s);
 }
 
-/* The level q* and the maximum flow under its bounds in the network. */
+/* The level q* and the maximum assignment under its bounds, in c->g. */
 static int
-solve(struct ctx *c, uint32_t *level, int64_t *value)
+solve(struct ctx *c, uint32_t *level, uint64_t *value)
 {
 	uint32_t	lo, hi, mid, top, r, last;
 	int		ok, rc;
@@ -824,33 +557,98 @@ solve(struct ctx *c, uint32_t *level, int64_t *value)
 			return (ASSIGN_EINTERNAL);
 	}
 
-	for (r = 0; r < c->m; r++) {
+	for (r = 0; r < c->m; r++)
 		c->cap[r] = upper(c, lo, r);
-		if (flow_set_cap(&c->net, c->rbase + (int)r, c->cap[r]) !=
-		    FLOW_OK)
-			return (ASSIGN_EINTERNAL);
-	}
-	if ((rc = maximum(c, value)) != ASSIGN_OK)
-		return (rc);
+	if (dense_run(&c->g, c->cap, value) != DENSE_OK)
+		return (ASSIGN_ENOMEM);
 	*level = lo;
 
 	return (ASSIGN_OK);
 }
 
-/* The cheapest of the best: see "Tie-break" at the top. */
+/*
+ * The pairs of the maximum in c->g that are not candidates join them, at
+ * the highest cost: the minimum-cost flow can always fall back on them.
+ */
 static int
-settle(struct ctx *c, uint32_t q, int64_t want)
+complete(struct ctx *c)
 {
-	int64_t		value;
-	uint32_t	r;
+	uint32_t	a, r, i, p, stamp;
 	int		rc;
 
-	if ((rc = build(c, 1, q)) != ASSIGN_OK)
+	for (a = 0; a < c->n; a++) {
+		stamp = next_stamp(c);
+		for (p = c->poff[a]; p < c->poff[a + 1]; p++)
+			c->inset[c->prev[p]] = stamp;
+		for (i = 0; i < c->g.fill[a]; i++) {
+			r = c->g.arev[c->g.aoff[a] + i];
+			if (c->inset[r] == stamp)
+				continue;
+			if ((rc = add_pair(c, a, r, c->lastcost)) != ASSIGN_OK)
+				return (rc);
+			c->extra++;
+		}
+	}
+
+	return (ASSIGN_OK);
+}
+
+static int
+flow_err(int rc)
+{
+	if (rc == FLOW_ENOMEM)
+		return (ASSIGN_ENOMEM);
+	if (rc == FLOW_ERANGE)
+		return (ASSIGN_ERANGE);
+
+	return (ASSIGN_EINTERNAL);
+}
+
+/* The cheapest of the best: see "Tie-break" at the top. */
+static int
+settle(struct ctx *c, uint32_t q, uint64_t want)
+{
+	uint32_t	a, r, t;
+	size_t		p;
+	int64_t		big, value;
+	int		rc, e;
+
+	if ((rc = complete(c)) != ASSIGN_OK)
 		return (rc);
-	if ((rc = flow_run(&c->net, 0, (int)(c->n + c->m + 1), &value,
-	    NULL)) != FLOW_OK)
+
+	t = c->n + c->m + 1;
+	if ((rc = flow_init(&c->net, (int)t + 1)) != FLOW_OK)
 		return (flow_err(rc));
-	if (value != want)
+	c->have_net = 1;
+	for (a = 0; a < c->n; a++) {
+		if ((e = flow_edge(&c->net, 0, 1 + (int)a, c->d[a], 0)) < 0)
+			return (flow_err(e));
+	}
+	for (p = 0; p < c->np; p++) {
+		e = flow_edge(&c->net, 1 + (int)c->papp[p],
+		    1 + (int)(c->n + c->prev[p]), 1, c->pcost[p]);
+		if (e < 0)
+			return (flow_err(e));
+		c->pedge[p] = e;
+	}
+	/* Above any sum of pair costs: sumd pairs of at most lastcost. */
+	big = (int64_t)c->sumd * c->lastcost + 1;
+	if (big > FLOW_COST_MAX)
+		return (ASSIGN_ERANGE);
+	c->rbase = flow_edges(&c->net);
+	for (r = 0; r < c->m; r++) {
+		e = flow_edge(&c->net, 1 + (int)(c->n + r), (int)t,
+		    lower(c, q, r), -big);
+		if (e >= 0)
+			e = flow_edge(&c->net, 1 + (int)(c->n + r), (int)t,
+			    upper(c, q, r) - lower(c, q, r), 0);
+		if (e < 0)
+			return (flow_err(e));
+	}
+
+	if ((rc = flow_run(&c->net, 0, (int)t, &value, NULL)) != FLOW_OK)
+		return (flow_err(rc));
+	if ((uint64_t)value != want)
 		return (ASSIGN_EINTERNAL);
 	for (r = 0; r < c->m; r++) {
 		if (flow_edge_flow(&c->net, c->rbase + 2 * (int)r) !=
@@ -866,25 +664,29 @@ output(struct ctx *c, struct assign_result *out, uint32_t q)
 {
 	struct assign_app	*ap;
 	struct assign_rev	*rv;
-	uint8_t			*used;
 	uint32_t		 a, r, i, k;
 	size_t			 p, nnew, at, from;
 
-	if ((used = xcalloc(c->np, sizeof(*used))) == NULL)
-		return (ASSIGN_ENOMEM);
+	/* New reviewers per application, counted then placed. */
+	memset(c->aoff, 0, ((size_t)c->n + 1) * sizeof(*c->aoff));
 	nnew = 0;
 	for (p = 0; p < c->np; p++) {
 		if (flow_edge_flow(&c->net, c->pedge[p]) > 0) {
-			used[p] = 1;
+			c->aoff[c->papp[p] + 1]++;
 			nnew++;
 		}
 	}
-	if (scratch(c) != ASSIGN_OK) {
-		free(used);
+	for (a = 0; a < c->n; a++)
+		c->aoff[a + 1] += c->aoff[a];
+	if ((c->arev = xcalloc(nnew, sizeof(*c->arev))) == NULL)
 		return (ASSIGN_ENOMEM);
+	for (p = 0; p < c->np; p++) {
+		if (flow_edge_flow(&c->net, c->pedge[p]) > 0)
+			c->arev[c->aoff[c->papp[p]]++] = c->prev[p];
 	}
-	bucket(c->aoff, c->arev, c->n, c->papp, c->prev, used, c->np);
-	free(used);
+	for (a = c->n; a > 0; a--)
+		c->aoff[a] = c->aoff[a - 1];
+	c->aoff[0] = 0;
 
 	out->apps = xcalloc(c->n, sizeof(*out->apps));
 	out->revs = xcalloc(c->m, sizeof(*out->revs));
@@ -898,7 +700,7 @@ output(struct ctx *c, struct assign_result *out, uint32_t q)
 	out->total = nnew + c->foff[c->n];
 	out->probes = c->probes;
 	out->pairs = c->np;
-	out->lazy = c->lazy;
+	out->extra = c->extra;
 
 	k = c->k;
 	memset(c->load, 0, c->m * sizeof(*c->load));
@@ -956,6 +758,8 @@ output(struct ctx *c, struct assign_result *out, uint32_t q)
 static void
 ctx_free(struct ctx *c)
 {
+	if (c->have_g)
+		dense_free(&c->g);
 	if (c->have_net)
 		flow_free(&c->net);
 	free(c->app_id);
@@ -964,32 +768,22 @@ ctx_free(struct ctx *c)
 	free(c->xrev);
 	free(c->foff);
 	free(c->frev);
+	free(c->boff);
+	free(c->brev);
 	free(c->d);
-	free(c->pcost);
 	free(c->nfix);
 	free(c->open);
 	free(c->papp);
 	free(c->prev);
+	free(c->pcost);
 	free(c->pedge);
+	free(c->poff);
 	free(c->cap);
-	free(c->load);
-	free(c->fill);
-	free(c->aoff);
-	free(c->arev);
-	free(c->roff);
-	free(c->rapp);
-	free(c->ioff);
-	free(c->irev);
 	free(c->skip);
 	free(c->inset);
-	free(c->lnext);
-	free(c->lprev);
-	free(c->queue);
-	free(c->par_app);
-	free(c->par_rev);
-	free(c->seen);
-	free(c->missing);
-	free(c->done);
+	free(c->load);
+	free(c->aoff);
+	free(c->arev);
 }
 
 void
@@ -1007,7 +801,7 @@ assign_run(const struct assign_input *in, struct assign_result *out)
 	struct ctx	 c;
 	uint32_t	 level;
 	unsigned int	 want;
-	int64_t		 value;
+	uint64_t	 value;
 	int		 rc;
 
 	memset(out, 0, sizeof(*out));

@@ -105,8 +105,8 @@ struct assign_result {
 	size_t			 nshort;
 	/* Work done, for the curious and the tests. */
 	unsigned int		 probes;	/* maximum flows for the level */
-	size_t			 pairs;		/* pairs given to the flow */
-	size_t			 lazy;		/* of which added on demand */
+	size_t			 pairs;		/* pairs in the tie-break flow */
+	size_t			 extra;		/* of which not candidates */
 	int64_t			*store;
 };
 
