@@ -15,6 +15,7 @@
 
 #include "unit.h"
 #include "lib/assign.h"
+#include "lib/dense.h"
 
 static uint64_t	rng_state;
 
@@ -1013,6 +1014,92 @@ test_greedy_fails(void **state)
 	assign_free(&res);
 }
 
+/* dense.c's assignment is consistent and within every bound. */
+static void
+dense_check(const struct dense *g, const struct call *c, const int *d,
+    const uint32_t *cap)
+{
+	int		seen[MAXA][MAXR];
+	uint32_t	a, r, i;
+
+	memset(seen, 0, sizeof(seen));
+	for (a = 0; a < g->n; a++) {
+		assert_true((int)g->fill[a] <= d[a]);
+		for (i = 0; i < g->fill[a]; i++) {
+			r = g->arev[g->aoff[a] + i];
+			assert_false(c->blocked[a][r] || c->fixed[a][r]);
+			assert_false(seen[a][r]);
+			seen[a][r] = 1;
+		}
+	}
+	for (r = 0; r < g->m; r++) {
+		assert_true(g->load[r] <= cap[r]);
+		for (i = 0; i < g->load[r]; i++)
+			assert_true(seen[g->rapp[r][i]][r]--);
+	}
+	for (a = 0; a < g->n; a++) {
+		for (r = 0; r < g->m; r++)
+			assert_int_equal(seen[a][r], 0);
+	}
+}
+
+/*
+ * dense.c alone: maximum flows on the complement of the blocked pairs,
+ * against the matrix solver, from nothing and after raising capacities.
+ */
+static void
+test_dense(void **state)
+{
+	struct call	c;
+	struct naive	s;
+	struct dense	g;
+	uint32_t	boff[MAXA + 1], brev[MAXP * 2], d[MAXA], cap[MAXR];
+	uint64_t	value;
+	int		nfix[MAXR], open[MAXR], i, a, r, round;
+
+	rng_seed(77);
+	for (i = 0; i < 300; i++) {
+		random_call(&c, MAXA - 8, MAXR, 4);
+		naive_setup(&s, &c, nfix, open);
+		boff[0] = 0;
+		for (a = 0; a < c.n; a++) {
+			boff[a + 1] = boff[a];
+			for (r = 0; r < c.m; r++) {
+				if (c.blocked[a][r] || c.fixed[a][r])
+					brev[boff[a + 1]++] = (uint32_t)r;
+			}
+			d[a] = (uint32_t)s.d[a];
+		}
+		assert_int_equal(dense_init(&g, (uint32_t)c.n, (uint32_t)c.m,
+		    boff, brev, d), DENSE_OK);
+		for (r = 0; r < c.m; r++)
+			cap[r] = (uint32_t)rng_in(0, 6);
+		for (round = 0; round < 3; round++) {
+			assert_int_equal(dense_run(&g, cap, &value), DENSE_OK);
+			dense_check(&g, &c, s.d, cap);
+			for (r = 0; r < c.m; r++)
+				s.cap[r] = (int)cap[r];
+			assert_int_equal(value, naive_max(&s));
+			for (r = 0; r < c.m; r++)
+				cap[r] += (uint32_t)rng_in(0, 3);
+		}
+		/* Lowering below a load is refused. */
+		for (r = 0; r < c.m; r++) {
+			if (g.load[r] > 0) {
+				cap[r] = g.load[r] - 1;
+				assert_int_equal(dense_run(&g, cap, &value),
+				    DENSE_EINVAL);
+				break;
+			}
+		}
+		dense_reset(&g);
+		memset(cap, 0, sizeof(cap));
+		assert_int_equal(dense_run(&g, cap, &value), DENSE_OK);
+		assert_int_equal(value, 0);
+		dense_free(&g);
+	}
+}
+
 /* 200 random calls against the matrix solver, whole and cut down. */
 static void
 test_random(void **state)
@@ -1266,6 +1353,7 @@ unit_assign(void)
 		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_greedy_fails),
+		cmocka_unit_test(test_dense),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_brute_force),
 		cmocka_unit_test(test_deterministic),
