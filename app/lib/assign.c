@@ -2,7 +2,7 @@
  * Reviewer assignment (see assign.h) as flows over the network
  *
  *	source -> application	capacity: slots still open, d_a
- *	application -> reviewer	capacity 1, only for pairs without conflict
+ *	application -> reviewer	capacity 1, for pairs without conflict
  *	reviewer -> sink	capacity: what the balance rule allows
  *
  * Balance as bounds.  At level q, reviewer r with f_r manual assignments
@@ -13,11 +13,15 @@
  * from a flow at level q, taking one assignment off each reviewer above
  * q gives one at level q - 1.
  *
- * The level first, then the total.  A flow meeting the lower bounds exists
- * iff the maximum flow with capacities lo_r(q) saturates them all: one
- * maximum flow per probe.  A binary search finds the highest feasible q*,
- * starting with the highest q whose lower bounds fit in the open slots at
- * all, which is the answer in the usual case: one probe.  Then capacities
+ * The level first, then the total.  A maximum flow under the upper bounds
+ * alone is not enough: nothing in it pushes work towards a reviewer left
+ * at q - 1 while others sit at q + 1, and repairing that afterwards is a
+ * flow problem of its own.  So the lower bounds come first: a flow
+ * meeting them exists iff the maximum flow with capacities lo_r(q)
+ * saturates them all, one maximum flow per probe.  A binary search finds
+ * the highest feasible q*, starting with the highest q whose lower bounds
+ * fit in the open slots at all, which is the answer in the usual case:
+ * one probe.  Then capacities
  * go up to hi_r(q*) and the flow continues; augmenting paths end with an
  * arc into the sink and only ever add to it, so the lower bounds stay met
  * and the flow is a maximum under both bounds.  Putting q first is the

@@ -71,7 +71,12 @@ struct assign_input {
 	/* Manual assignments, kept and counted; unknown ids are an error. */
 	const struct assign_pair	*fixed;
 	size_t				 nfixed;
-	/* Reviewers first offered to each application; 0: 2k + 2. */
+	/*
+	 * Reviewers each application may get in the tie-break besides
+	 * those a maximum needs; 0: 2k + 2.  The level and the total do
+	 * not depend on it, only which of the equally good results comes
+	 * out, and the memory: one flow edge per candidate.
+	 */
 	unsigned int			 candidates;
 };
 

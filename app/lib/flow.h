@@ -25,6 +25,11 @@
  *
  * Same graph, same edge order: same flow on every edge, always.
  *
+ * Memory is O(nodes + edges), about 84 bytes an edge during a run.  Time
+ * is a Bellman-Ford, then one Dijkstra and one Dinic blocking flow per
+ * distinct length of shortest augmenting path: fast when costs span a
+ * small range, as in assign.c and match.c (see flow.c for the bounds).
+ *
  * The members of struct flow are private.
  */
 

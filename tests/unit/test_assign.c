@@ -1166,8 +1166,8 @@ test_random(void **state)
 	print_message("assign: 200 random calls: %d with every slot the "
 	    "conflicts allow, %d short for balance, %d with a limited "
 	    "reviewer, %d with a manual overload, %d needing more than one "
-	    "probe, %d using pairs beyond 1 candidate\n", full, balance, limited,
-	    manual, probed, searched);
+	    "probe, %d using pairs beyond 1 candidate\n", full, balance,
+	    limited, manual, probed, searched);
 	/* The random calls do reach every case. */
 	assert_true(balance > 0 && limited > 0 && manual > 0 && probed > 0 &&
 	    searched > 0);

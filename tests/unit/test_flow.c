@@ -202,6 +202,26 @@ certify(const struct flow *f, const struct graph *g, int s, int t,
 }
 
 static void
+swap_edge(struct graph *g, int i, int j)
+{
+	int		t;
+	int64_t		u;
+
+	t = g->from[i];
+	g->from[i] = g->from[j];
+	g->from[j] = t;
+	t = g->to[i];
+	g->to[i] = g->to[j];
+	g->to[j] = t;
+	u = g->cap[i];
+	g->cap[i] = g->cap[j];
+	g->cap[j] = u;
+	u = g->cost[i];
+	g->cost[i] = g->cost[j];
+	g->cost[j] = u;
+}
+
+static void
 solve(const struct graph *g, int s, int t, int64_t want_value,
     int64_t want_cost)
 {
@@ -575,6 +595,34 @@ test_deterministic(void **state)
 		for (e = 0; e < g.m; e++)
 			assert_int_equal(flow_edge_flow(&f1, e),
 			    flow_edge_flow(&f2, e));
+		flow_free(&f1);
+		flow_free(&f2);
+	}
+
+	/*
+	 * Another edge order may pick another optimum among equals, but
+	 * never another value or cost.
+	 */
+	rng_seed(8);
+	for (i = 0; i < 300; i++) {
+		struct graph	h;
+		int64_t		v2, c2;
+		int		j, k;
+
+		random_graph(&g, i % 2);
+		h = g;
+		for (j = h.m; j > 1; j--) {
+			k = (int)(rng() % (uint32_t)j);
+			swap_edge(&h, j - 1, k);
+		}
+		load(&f1, &g);
+		load(&f2, &h);
+		assert_int_equal(flow_run(&f1, 0, g.n - 1, &value, &cost),
+		    FLOW_OK);
+		assert_int_equal(flow_run(&f2, 0, h.n - 1, &v2, &c2), FLOW_OK);
+		assert_int_equal(value, v2);
+		assert_int_equal(cost, c2);
+		certify(&f2, &h, 0, h.n - 1, v2, c2);
 		flow_free(&f1);
 		flow_free(&f2);
 	}
