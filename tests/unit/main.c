@@ -22,6 +22,9 @@ main(void)
 	failed += unit_outbox();
 	failed += unit_ranking();
 	failed += unit_allocation();
+	failed += unit_flow();
+	failed += unit_assign();
+	failed += unit_match();
 
 	return (failed != 0);
 }

@@ -25,5 +25,8 @@ int	unit_listing(void);
 int	unit_outbox(void);
 int	unit_ranking(void);
 int	unit_allocation(void);
+int	unit_flow(void);
+int	unit_assign(void);
+int	unit_match(void);
 
 #endif
