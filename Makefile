@@ -10,10 +10,12 @@ CC		?= cc
 KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
 WARN		:= -Wall -Wextra -Wshadow -Wpointer-arith -Wmissing-prototypes \
 		   -Wstrict-prototypes -Wno-unused-parameter
-CFLAGS		?= -O2 -g
-CFLAGS		+= -std=gnu11 $(WARN) -Iapp -Ibuild -I/usr/include/postgresql
+OPT		?= -O2 -g
+override CFLAGS	+= $(OPT) -std=gnu11 $(WARN) -Iapp -I$(B) -I/usr/include/postgresql
 LDLIBS_APP	:= -ljansson -lscrypt
 SAN		?=
+# Where objects and binaries go; `make test-asan` builds into build-asan.
+B		?= build
 
 # Pure C: no Kore, shared by the module, the CLI and the unit tests.
 LIB_SRCS	:= $(wildcard app/lib/*.c)
@@ -23,44 +25,45 @@ CLI_SRCS	:= $(wildcard app/cli/*.c)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 HDRS		:= $(wildcard app/*.h app/*/*.h) app/routes.def
 
-MOD_OBJS	:= $(patsubst app/%.c,build/mod/%.o,$(MOD_SRCS)) build/mod/openapi_json.o
-LIB_OBJS	:= $(patsubst app/%.c,build/lib/%.o,$(LIB_SRCS))
+MOD_OBJS	:= $(patsubst app/%.c,$(B)/mod/%.o,$(MOD_SRCS)) $(B)/mod/openapi_json.o
+LIB_OBJS	:= $(patsubst app/%.c,$(B)/lib/%.o,$(LIB_SRCS))
 
-.PHONY: all build deps run test test-unit migrate user demo clean distclean
+.PHONY: all build deps run test test-unit test-asan migrate user demo clean \
+	distclean
 
 all: build
 
-build: build/sen.so build/sen-admin
+build: $(B)/sen.so $(B)/sen-admin
 
 deps:
 	@app/ops/deps.sh build db test
 
 # Every object of the module is compiled with Kore's feature flags: the
 # layout of Kore's structs depends on them.
-build/mod/%.o: app/%.c $(HDRS)
+$(B)/mod/%.o: app/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -fPIC $(KORE_FEATURES) -c $< -o $@
 
-build/openapi_json.c: assets/openapi.json
-	@mkdir -p build
+$(B)/openapi_json.c: assets/openapi.json
+	@mkdir -p $(B)
 	xxd -i assets/openapi.json > $@
 
-build/mod/openapi_json.o: build/openapi_json.c
+$(B)/mod/openapi_json.o: $(B)/openapi_json.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fPIC -c $< -o $@
 
-build/sen.so: $(MOD_OBJS)
+$(B)/sen.so: $(MOD_OBJS)
 	$(CC) $(SAN) -shared -o $@ $(MOD_OBJS) $(LDLIBS_APP)
 
-build/lib/%.o: app/%.c $(HDRS)
+$(B)/lib/%.o: app/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
 
-build/sen-admin: $(CLI_SRCS) $(LIB_OBJS) $(HDRS)
+$(B)/sen-admin: $(CLI_SRCS) $(LIB_OBJS) $(HDRS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(CLI_SRCS) $(LIB_OBJS) -lpq -lcurl \
 	    $(LDLIBS_APP)
 
-build/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/unit.h
+$(B)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/unit.h
 	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(LIB_OBJS) \
 	    -lcmocka $(LDLIBS_APP)
 
@@ -71,28 +74,39 @@ run:
 
 test:
 	@app/ops/deps.sh build db test browser
-	@$(MAKE) --no-print-directory build build/unit-tests
+	@$(MAKE) --no-print-directory build $(B)/unit-tests
 	@tests/run.sh
 
-test-unit: build/unit-tests
-	./build/unit-tests
+test-unit: $(B)/unit-tests
+	./$(B)/unit-tests
+
+# The unit and HTTP suites again, with the module, the CLI and the unit
+# tests built with AddressSanitizer and UndefinedBehaviorSanitizer; any
+# report fails the run (tests/run.sh collects them).
+ASAN_FLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=undefined
+test-asan:
+	@app/ops/deps.sh build db test
+	@$(MAKE) --no-print-directory B=build-asan SAN="$(ASAN_FLAGS)" \
+	    OPT="-O1 -g" build build-asan/unit-tests
+	@SEN_BUILD=build-asan SEN_SANITIZE=1 SUITES="unit api" tests/run.sh
 
 # Against DATABASE_URL, or the private cluster of `make run`.
-migrate: build/sen-admin
-	@app/ops/with-db.sh ./build/sen-admin migrate
+migrate: $(B)/sen-admin
+	@app/ops/with-db.sh ./$(B)/sen-admin migrate
 
-demo: build/sen-admin
-	@app/ops/with-db.sh ./build/sen-admin demo
+demo: $(B)/sen-admin
+	@app/ops/with-db.sh ./$(B)/sen-admin demo
 
 # make user EMAIL=a@b.vn ROLE=admin NAME="Trần Thị A" [PASSWORD=…] [PHONE=…]
-user: build/sen-admin
+user: $(B)/sen-admin
 	@test -n "$(EMAIL)" -a -n "$(ROLE)" -a -n "$(NAME)" || { \
 	    echo "usage: make user EMAIL=… ROLE=applicant|reviewer|mentor|staff|admin NAME=… [PASSWORD=…]" >&2; \
 	    exit 2; }
-	@app/ops/with-db.sh ./build/sen-admin user "$(EMAIL)" "$(ROLE)" "$(NAME)"
+	@app/ops/with-db.sh ./$(B)/sen-admin user "$(EMAIL)" "$(ROLE)" "$(NAME)"
 
 clean:
-	rm -rf build
+	rm -rf build build-asan
 
 distclean: clean
 	@app/ops/pg.sh stop var/pg 2>/dev/null || true

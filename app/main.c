@@ -25,6 +25,11 @@ KORE_SECCOMP_FILTER("sen",
 	KORE_SYSCALL_ALLOW(faccessat),		/* access() at shutdown, glibc 2.33+ */
 	KORE_SYSCALL_ALLOW(faccessat2),
 	KORE_SYSCALL_ALLOW(mremap),		/* glibc realloc() of large blocks (libpq results) */
+#if defined(__SANITIZE_ADDRESS__)
+	/* The sanitizers' runtime (make test-asan), never in production. */
+	KORE_SYSCALL_ALLOW(gettid),
+	KORE_SYSCALL_ALLOW(sched_getaffinity),
+#endif
 	KORE_SYSCALL_ALLOW(getrandom),		/* salts and tokens */
 );
 

@@ -13,6 +13,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 port=${SEN_TEST_PORT:-18080}
+build=${SEN_BUILD:-build}
 suites=${SUITES:-unit api web readme}
 dir=${SEN_TEST_DIR:-var/test}
 kore_pid=""
@@ -52,15 +53,16 @@ DATABASE_URL=$(app/ops/pg.sh url "$dir/pg")
 SEN_APP_DATABASE_URL=$(app/ops/pg.sh url "$dir/pg" sen_app)
 export DATABASE_URL SEN_APP_DATABASE_URL
 
-./build/sen-admin migrate >/dev/null
+./$build/sen-admin migrate >/dev/null
 psql "$DATABASE_URL" -qAtc "ALTER ROLE sen_app LOGIN" >/dev/null
-./build/sen-admin demo >/dev/null
+./$build/sen-admin demo >/dev/null
 
 # The development config on the test port, logs under var/test.
 sed -e "s/bind	127.0.0.1 8080/bind	127.0.0.1 $port/" \
     -e "s|var/access.log|$dir/access.log|" \
     -e "s|var/tmp|$dir/tmp|" \
-    -e "s|var/kore.pid|$dir/kore.pid|" conf/dev.conf > "$dir/kore.conf"
+    -e "s|var/kore.pid|$dir/kore.pid|" \
+    -e "s|./build/sen.so|./$build/sen.so|" conf/dev.conf > "$dir/kore.conf"
 grep -q "127.0.0.1 $port" "$dir/kore.conf"
 
 # Tests play several clients through X-Real-IP, as nginx would set it.
@@ -68,7 +70,18 @@ SEN_TRUST_PROXY=1
 SEN_PUBLIC_ORIGIN="http://127.0.0.1:$port"
 export SEN_TRUST_PROXY SEN_PUBLIC_ORIGIN
 
-stdbuf -oL kore -f -n -r -c "$dir/kore.conf" >"$dir/kore.log" 2>&1 &
+# Sanitizer builds: every report goes to $dir/san.*; any file there fails
+# the run.  The module is loaded into Debian's (uninstrumented) kore, so
+# the ASan runtime must come first.  Leak checking is left to the unit
+# tests: Kore's workers exit without freeing what lives until exit.
+san_env=""
+if [ -n "${SEN_SANITIZE:-}" ]; then
+	export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:log_path=$PWD/$dir/san"
+	export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$PWD/$dir/san"
+	san_env="LD_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so)"
+fi
+
+env $san_env stdbuf -oL kore -f -n -r -c "$dir/kore.conf" >"$dir/kore.log" 2>&1 &
 kore_pid=$!
 
 i=0
@@ -83,6 +96,7 @@ until curl -sf "http://127.0.0.1:$port/api/health" >/dev/null 2>&1; do
 done
 
 export SEN_URL="http://127.0.0.1:$port"
+export SEN_BUILD="$build"
 export SEN_PG_DIR="$dir/pg"
 export SEN_KORE_PID="$kore_pid"
 
@@ -98,7 +112,7 @@ for suite in $suites; do
 	echo "== $suite"
 	case "$suite" in
 	unit)
-		./build/unit-tests
+		./$build/unit-tests
 		;;
 	api)
 		node_deps
@@ -118,5 +132,11 @@ for suite in $suites; do
 		;;
 	esac
 done
+
+if [ -n "${SEN_SANITIZE:-}" ] && ls "$dir"/san.* >/dev/null 2>&1; then
+	echo "sen: sanitizer reports:" >&2
+	cat "$dir"/san.* >&2
+	exit 1
+fi
 
 echo "sen: all tests passed"

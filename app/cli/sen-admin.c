@@ -193,7 +193,9 @@ apply_file(PGconn *conn, const char *dir, const char *name)
 	}
 	PQclear(res);
 
-	ok = exec_ok(conn, PQexec(conn, "BEGIN"), name);
+	res = PQexec(conn, "BEGIN");
+	ok = exec_ok(conn, res, name);
+	PQclear(res);
 	if (ok) {
 		res = PQexec(conn, sql);
 		ok = exec_ok(conn, res, name);

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { db, scalar, unique } from './lib.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SEN_ADMIN = fileURLToPath(new URL('../../build/sen-admin', import.meta.url));
+const SEN_ADMIN = fileURLToPath(new URL(`../../${process.env.SEN_BUILD || 'build'}/sen-admin`, import.meta.url));
 const KEY = 'gw-test-key-7f3a9c';
 const FROM = 'Sen Hoàn Kiếm <no-reply@sen.example.vn>';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

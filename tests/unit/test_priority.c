@@ -237,7 +237,7 @@ static void
 test_rubric_check(void **state)
 {
 	json_t	*r, *errors;
-	char	key[8];
+	char	key[16];
 	int	i;
 
 	(void)state;
