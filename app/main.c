@@ -25,6 +25,8 @@ KORE_SECCOMP_FILTER("sen",
 	KORE_SYSCALL_ALLOW(faccessat),		/* access() at shutdown, glibc 2.33+ */
 	KORE_SYSCALL_ALLOW(faccessat2),
 	KORE_SYSCALL_ALLOW(getrandom),		/* salts and tokens */
+	KORE_SYSCALL_ALLOW(mremap),		/* realloc() of big blocks: libpq's
+						   buffers for documents */
 );
 
 int

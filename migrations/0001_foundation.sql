@@ -173,11 +173,12 @@ DECLARE
 	new_row	jsonb;
 	action	text;
 BEGIN
+	-- TG_ARGV is NULL, not empty, for a trigger without arguments.
 	IF TG_OP <> 'INSERT' THEN
-		old_row := to_jsonb(OLD) - TG_ARGV;
+		old_row := to_jsonb(OLD) - coalesce(TG_ARGV, '{}');
 	END IF;
 	IF TG_OP <> 'DELETE' THEN
-		new_row := to_jsonb(NEW) - TG_ARGV;
+		new_row := to_jsonb(NEW) - coalesce(TG_ARGV, '{}');
 	END IF;
 	IF old_row IS NOT DISTINCT FROM new_row THEN
 		RETURN NULL;
