@@ -70,6 +70,15 @@ field_error(struct api_ctx *ctx, int status, const char *field,
 	    "Some fields are not valid", json_pack("{s:s}", field, msg)));
 }
 
+/* A file that is not a PDF, JPEG or PNG (why: in what way). */
+static int
+not_accepted(struct api_ctx *ctx, const char *why)
+{
+	return (api_error_fields(ctx, 422, "validation_failed",
+	    "Only PDF, JPEG and PNG files are accepted, recognised by their "
+	    "content", json_pack("{s:s}", "file", why)));
+}
+
 static void
 upload_free(void *arg)
 {
@@ -115,28 +124,25 @@ upload_query(struct api_ctx *ctx, struct upload_state *st, char *raw,
 }
 
 /*
- * The body, whole: Kore has it in memory or, above
- * http_body_disk_offload, in a file; either way it comes in pieces.
+ * len bytes of the body from its start into buf: Kore has the body in
+ * memory or, above http_body_disk_offload, in a file; either way it
+ * comes in pieces.  1: read; 0: a reply has been sent.
  */
 static int
-upload_read(struct api_ctx *ctx, struct upload_state *st)
+upload_read(struct api_ctx *ctx, unsigned char *buf, size_t len)
 {
 	struct http_request	*req = ctx->req;
 	size_t			got;
 	ssize_t			r;
 
-	st->len = req->content_length;
-	st->body = kore_malloc(st->len);
-
 	if (!http_body_rewind(req)) {
 		api_error(ctx, 500, "internal", "Internal error");
 		return (0);
 	}
-	for (got = 0; got < st->len; got += (size_t)r) {
-		if ((r = http_body_read(req, st->body + got,
-		    st->len - got)) <= 0) {
+	for (got = 0; got < len; got += (size_t)r) {
+		if ((r = http_body_read(req, buf + got, len - got)) <= 0) {
 			kore_log(LOG_WARNING, "[%s] body read: %zd after %zu "
-			    "of %zu bytes", ctx->request_id, r, got, st->len);
+			    "of %zu bytes", ctx->request_id, r, got, len);
 			api_error(ctx, 400, "validation_failed",
 			    "The file did not arrive whole, send it again");
 			return (0);
@@ -199,6 +205,7 @@ documents_upload(struct api_ctx *ctx)
 	struct upload_state	*st;
 	struct dba_stmt		*s;
 	char			raw[FILENAME_QUERY_MAX + 1], msg[128];
+	unsigned char		head[SNIFF_SIGNATURE_LEN];
 	const char		*why;
 	char			location[64];
 
@@ -217,16 +224,21 @@ documents_upload(struct api_ctx *ctx)
 		if (ctx->req->content_length == 0)
 			return (field_error(ctx, 422, "file", "is empty"));
 
-		if (!upload_read(ctx, st))
+		/* Not even the signature of a PDF, JPEG or PNG: no more. */
+		st->len = MIN(ctx->req->content_length, SNIFF_SIGNATURE_LEN);
+		if (!upload_read(ctx, head, st->len))
+			return (KORE_RESULT_OK);
+		if (sniff_signature(head, st->len) == SNIFF_NONE)
+			return (not_accepted(ctx, SNIFF_NOT_ACCEPTED));
+
+		st->len = ctx->req->content_length;
+		st->body = kore_malloc(st->len);
+		if (!upload_read(ctx, st->body, st->len))
 			return (KORE_RESULT_OK);
 
 		if ((st->type = sniff_type(st->body, st->len, &why)) ==
-		    SNIFF_NONE) {
-			return (api_error_fields(ctx, 422, "validation_failed",
-			    "Only PDF, JPEG and PNG files are accepted, "
-			    "recognised by their content",
-			    json_pack("{s:s}", "file", why)));
-		}
+		    SNIFF_NONE)
+			return (not_accepted(ctx, why));
 
 		if (!sniff_filename(raw, st->type, st->kind, st->filename,
 		    sizeof(st->filename)))

@@ -218,7 +218,7 @@ dba_run(struct dba *a)
 			}
 			break;
 		case PHASE_DONE:
-			return (DBA_DONE);
+			return (a->failed ? DBA_FAILED : DBA_DONE);
 		default:
 			fatal("dba_run: phase %d", a->phase);
 		}
@@ -244,8 +244,7 @@ dba_take(struct dba *a)
 void
 dba_close(struct dba *a)
 {
-	if (a->bound)
-		dba_release(a);
+	dba_release(a);
 	if (a->keep != NULL) {
 		PQclear(a->keep);
 		a->keep = NULL;

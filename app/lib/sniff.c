@@ -259,6 +259,26 @@ sniff_png(const unsigned char *p, size_t len, const char **why)
 }
 
 /*
+ * The type the first bytes of a file claim (SNIFF_SIGNATURE_LEN of them
+ * are enough), before anything else is read: a file that does not even
+ * start like a PDF, JPEG or PNG need not be read whole to be refused.
+ */
+int
+sniff_signature(const void *buf, size_t len)
+{
+	const unsigned char	*p = buf;
+
+	if (len >= 5 && !memcmp(p, "%PDF-", 5))
+		return (SNIFF_PDF);
+	if (len >= 2 && p[0] == 0xff && p[1] == 0xd8)
+		return (SNIFF_JPEG);
+	if (len >= 8 && !memcmp(p, png_sig, 8))
+		return (SNIFF_PNG);
+
+	return (SNIFF_NONE);
+}
+
+/*
  * The type of buf: SNIFF_PDF, SNIFF_JPEG or SNIFF_PNG; SNIFF_NONE for
  * anything else, with *why saying why in words for the API's "fields".
  */
@@ -275,15 +295,17 @@ sniff_type(const void *buf, size_t len, const char **why)
 		*why = "is empty";
 		return (SNIFF_NONE);
 	}
-	if (len >= 5 && !memcmp(p, "%PDF-", 5))
-		return (sniff_pdf(p, len, why));
-	if (len >= 2 && p[0] == 0xff && p[1] == 0xd8)
-		return (sniff_jpeg(p, len, why));
-	if (len >= 8 && !memcmp(p, png_sig, 8))
-		return (sniff_png(p, len, why));
 
-	*why = "must be a PDF, JPEG or PNG file (recognised by its content, "
-	    "not its name)";
+	switch (sniff_signature(p, len)) {
+	case SNIFF_PDF:
+		return (sniff_pdf(p, len, why));
+	case SNIFF_JPEG:
+		return (sniff_jpeg(p, len, why));
+	case SNIFF_PNG:
+		return (sniff_png(p, len, why));
+	}
+
+	*why = SNIFF_NOT_ACCEPTED;
 	return (SNIFF_NONE);
 }
 

@@ -25,6 +25,14 @@
 /* Bytes for a Content-Disposition value built from such a name. */
 #define SNIFF_DISPOSITION_BYTES	(SNIFF_NAME_BYTES * 4 + 64)
 
+/* Bytes that sniff_signature() needs to tell the three apart. */
+#define SNIFF_SIGNATURE_LEN	8
+
+/* Why a file of another type is refused. */
+#define SNIFF_NOT_ACCEPTED	\
+	"must be a PDF, JPEG or PNG file (recognised by its content, not its name)"
+
+int		sniff_signature(const void *, size_t);
 int		sniff_type(const void *, size_t, const char **);
 const char	*sniff_mime(int);
 const char	*sniff_ext(int);

@@ -151,6 +151,12 @@ test('refused by their bytes: a disguised .exe, text, HTML, SVG, ZIP, GIF, trunc
     assert.match(r.json.error.message, /PDF, JPEG and PNG/, why);
   }
   assert.equal(Number(await scalar('SELECT count(*) FROM documents WHERE application_id = $1', [appId])), 0);
+
+  // What the applicant is told for a file of another type, and for a damaged one.
+  let r = await upload(owner.token, appId, exe, { filename: 'x.pdf' });
+  assert.equal(fieldsOf(r).file, 'must be a PDF, JPEG or PNG file (recognised by its content, not its name)');
+  r = await upload(owner.token, appId, png().subarray(0, 50), { filename: 'x.png' });
+  assert.equal(fieldsOf(r).file, 'looks like a PNG but is truncated or damaged');
 });
 
 test('refused: an empty body, an unknown or missing kind, a malformed filename; nothing written', async () => {

@@ -201,6 +201,7 @@ test_other_types(void **state)
 	struct buf		b;
 
 	assert_int_equal(sniff_type(mz, sizeof(mz) - 1, &why), SNIFF_NONE);
+	assert_string_equal(why, SNIFF_NOT_ACCEPTED);
 	assert_non_null(strstr(why, "PDF, JPEG or PNG"));
 	assert_refused(zip, sizeof(zip) - 1);
 	assert_refused(html, sizeof(html) - 1);
@@ -223,6 +224,33 @@ test_other_types(void **state)
 	load(&b, mz, sizeof(mz) - 1);
 	insert(&b, 0, "%PDF-1.7\n", 9);
 	assert_int_equal(type_of(&b), SNIFF_NONE);
+}
+
+/* The signature alone, as read before the rest of an upload. */
+static void
+test_signature(void **state)
+{
+	assert_int_equal(sniff_signature(pdf_min, SNIFF_SIGNATURE_LEN),
+	    SNIFF_PDF);
+	assert_int_equal(sniff_signature(jpeg_1x1, SNIFF_SIGNATURE_LEN),
+	    SNIFF_JPEG);
+	assert_int_equal(sniff_signature(png_1x1, SNIFF_SIGNATURE_LEN),
+	    SNIFF_PNG);
+	/* Short files: as much as there is. */
+	assert_int_equal(sniff_signature("%PDF-", 5), SNIFF_PDF);
+	assert_int_equal(sniff_signature("%PDF", 4), SNIFF_NONE);
+	assert_int_equal(sniff_signature("\xff\xd8", 2), SNIFF_JPEG);
+	assert_int_equal(sniff_signature("\xff", 1), SNIFF_NONE);
+	assert_int_equal(sniff_signature(png_1x1, 7), SNIFF_NONE);
+	assert_int_equal(sniff_signature("", 0), SNIFF_NONE);
+	assert_int_equal(sniff_signature("MZ\x90\x00\x03\x00\x00\x00", 8),
+	    SNIFF_NONE);
+	assert_int_equal(sniff_signature("PK\x03\x04\x14\x00\x00\x00", 8),
+	    SNIFF_NONE);
+	assert_int_equal(sniff_signature("<svg xml", 8), SNIFF_NONE);
+	/* A signature is a claim, not a verdict. */
+	assert_int_equal(sniff_signature("%PDF-9.9", 8), SNIFF_PDF);
+	assert_int_equal(sniff_type("%PDF-9.9", 8, NULL), SNIFF_NONE);
 }
 
 static void
@@ -727,6 +755,7 @@ unit_sniff(void)
 		cmocka_unit_test(test_mime_ext),
 		cmocka_unit_test(test_tiny),
 		cmocka_unit_test(test_other_types),
+		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_pdf_versions),
 		cmocka_unit_test(test_pdf_trailer),
 		cmocka_unit_test(test_jpeg_structure),
