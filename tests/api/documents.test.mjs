@@ -20,7 +20,7 @@ const TABLES = ['documents', 'document_contents', 'audit_log', 'applications'];
 // tests/run.sh starts the server with this (2 MiB unless set).
 const LIMIT = Number(process.env.SEN_UPLOAD_MAX || 10485760);
 // Kore's own ceiling (conf/dev.conf http_body_max).
-const KORE_MAX = 10551296;
+const KORE_MAX = 10486784;
 
 let owner, other, staff, admin, reviewer, mentor;
 let ownerId, staffId;
