@@ -24,7 +24,8 @@ KORE_SECCOMP_FILTER("sen",
 	KORE_SYSCALL_ALLOW(rseq),
 	KORE_SYSCALL_ALLOW(faccessat),		/* access() at shutdown, glibc 2.33+ */
 	KORE_SYSCALL_ALLOW(faccessat2),
-	KORE_SYSCALL_ALLOW(mremap),		/* glibc realloc() of large blocks (libpq results) */
+	KORE_SYSCALL_ALLOW(mremap),		/* realloc() of big blocks: libpq's
+						   results and document buffers */
 #if defined(__SANITIZE_ADDRESS__)
 	/* The sanitizers' runtime (make test-asan), never in production. */
 	KORE_SYSCALL_ALLOW(gettid),

@@ -47,6 +47,7 @@ struct sen_config {
 	int		login_max_address;	/* failures per address per window */
 	int		login_window;		/* seconds */
 	size_t		json_body_max;		/* bytes */
+	size_t		upload_max;		/* bytes, a document */
 };
 
 extern struct sen_config	sen_cfg;
@@ -149,6 +150,59 @@ int64_t	db_int(struct db *, int, int);
 int	db_fail(struct db *);
 int	db_reply_row(struct db *, int, int);
 int	db_reply_commit(struct db *, int);
+
+/*
+ * core/dbasync.c: statements that do not block the worker (Kore's
+ * asynchronous pgsql), for big or slow ones; see the file for use.
+ */
+#define DBA_PARAMS	8
+#define DBA_STMTS	6
+
+#define DBA_WAIT	0	/* return KORE_RESULT_RETRY */
+#define DBA_DONE	1	/* result in dba.db: db_rows(), db_value() */
+#define DBA_FAILED	2	/* an error reply has been sent */
+#define DBA_RETRY	3	/* internal */
+
+struct dba_stmt {
+	const char	*sql;
+	int		n;
+	const char	*values[DBA_PARAMS];
+	int		lengths[DBA_PARAMS];
+	int		formats[DBA_PARAMS];
+	int		binary;		/* results in binary format */
+};
+
+/* Write readiness of a connection whose query is still being sent. */
+struct dba_writer {
+	struct kore_event	evt;	/* first: the event loop calls its handle */
+	struct dba		*owner;
+	int			fd;
+	int			live;
+};
+
+struct dba {
+	struct db	db;
+	struct dba_writer writer;
+	char		action[64];	/* "": no transaction */
+	char		actor[24];
+	struct dba_stmt	stmts[DBA_STMTS];
+	int		nstmts;
+	int		step;
+	int		phase;
+	int		attempt;
+	int		bound;
+	int		failed;
+	int		broken;		/* drop the connection, do not pool it */
+	PGresult	*keep;
+};
+
+void	dba_init(struct dba *, struct api_ctx *, const char *);
+struct dba_stmt	*dba_add(struct dba *, const char *, int);
+void	dba_text(struct dba_stmt *, const char *);
+void	dba_bytes(struct dba_stmt *, const void *, size_t);
+int	dba_run(struct dba *);
+PGresult	*dba_take(struct dba *);
+void	dba_close(struct dba *);
 
 /* core/audit.c */
 int	audit_event(struct db *, const char *, const char *, int64_t,

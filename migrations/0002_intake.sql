@@ -796,10 +796,87 @@ CREATE TABLE documents (
 CREATE INDEX documents_application_idx ON documents (application_id, id);
 
 -- The bytes, apart, so that listing documents never drags them along.
+-- They are PDF, JPEG or PNG (compressed already): PostgreSQL need not try
+-- to compress them again, only to move them out of line.
 CREATE TABLE document_contents (
 	document_id	bigint PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
 	content		bytea NOT NULL
 );
+ALTER TABLE document_contents ALTER COLUMN content SET STORAGE EXTERNAL;
+
+-- How a document appears in API responses (never its bytes).
+CREATE FUNCTION api_document(d documents) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+	    'id', d.id,
+	    'application_id', d.application_id,
+	    'kind', d.kind,
+	    'content_type', d.content_type,
+	    'filename', d.filename,
+	    'size_bytes', d.size_bytes,
+	    'sha256', encode(d.sha256, 'hex'),
+	    'uploaded_at', d.uploaded_at)
+$$;
+
+-- Who may add and remove documents, whatever the code path: an applicant
+-- only on her own application, adding while it is a draft, submitted or
+-- being screened, removing only while it is a draft; staff and admins on
+-- any application; nobody else.  The application row is locked (FOR
+-- SHARE) so that its status cannot move until the change commits.
+-- Without an acting user (sen.actor_id, set by the API), e.g. in
+-- maintenance scripts, nothing is checked.
+CREATE FUNCTION documents_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+	actor	bigint := nullif(current_setting('sen.actor_id', true), '')::bigint;
+	d	documents := coalesce(NEW, OLD);
+	a	applications;
+	r	text;
+BEGIN
+	IF actor IS NULL THEN
+		RETURN d;
+	END IF;
+	SELECT role INTO r FROM users WHERE id = actor;
+	SELECT * INTO a FROM applications WHERE id = d.application_id FOR SHARE;
+	IF r IN ('staff', 'admin') THEN
+		RETURN d;
+	END IF;
+	IF r IS DISTINCT FROM 'applicant' OR a.applicant_id <> actor THEN
+		RAISE EXCEPTION 'no such application'
+		    USING ERRCODE = 'SN404';
+	END IF;
+	IF TG_OP = 'INSERT' AND a.status NOT IN ('draft', 'submitted', 'screening') THEN
+		RAISE EXCEPTION 'documents can be added only while the application is a draft, submitted or being screened'
+		    USING ERRCODE = 'SN409', COLUMN = 'status';
+	END IF;
+	IF TG_OP = 'DELETE' AND a.status <> 'draft' THEN
+		RAISE EXCEPTION 'documents can be removed only while the application is a draft'
+		    USING ERRCODE = 'SN409', COLUMN = 'status';
+	END IF;
+	IF TG_OP = 'INSERT' AND NEW.uploaded_by <> actor THEN
+		RAISE EXCEPTION 'a document is uploaded by the acting user'
+		    USING ERRCODE = 'SN422', COLUMN = 'uploaded_by';
+	END IF;
+	RETURN d;
+END
+$$;
+
+CREATE TRIGGER documents_guard BEFORE INSERT OR DELETE ON documents
+	FOR EACH ROW EXECUTE FUNCTION documents_guard();
+
+-- A document's metadata never changes: a new version is a new upload.
+CREATE FUNCTION documents_immutable() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'documents cannot be changed, only added or removed'
+	    USING ERRCODE = 'SN409';
+END
+$$;
+
+CREATE TRIGGER documents_immutable BEFORE UPDATE ON documents
+	FOR EACH ROW EXECUTE FUNCTION documents_immutable();
+CREATE TRIGGER document_contents_immutable BEFORE UPDATE ON document_contents
+	FOR EACH ROW EXECUTE FUNCTION documents_immutable();
 
 CREATE FUNCTION priority_claims_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -65,6 +65,12 @@ sed -e "s/bind	127.0.0.1 8080/bind	127.0.0.1 $port/" \
     -e "s|./build/sen.so|./$build/sen.so|" conf/dev.conf > "$dir/kore.conf"
 grep -q "127.0.0.1 $port" "$dir/kore.conf"
 
+# Documents: a 2 MiB limit instead of 10 MiB keeps the boundary tests fast
+# and still above the 1 MiB at which Kore moves bodies to disk, so that
+# both paths are tested (tests/api/documents.test.mjs reads it back).
+SEN_UPLOAD_MAX=${SEN_UPLOAD_MAX:-2097152}
+export SEN_UPLOAD_MAX
+
 # Tests play several clients through X-Real-IP, as nginx would set it.
 SEN_TRUST_PROXY=1
 SEN_PUBLIC_ORIGIN="http://127.0.0.1:$port"

@@ -64,6 +64,14 @@ sen_config_load(void)
 	sen_cfg.login_window = env_int("SEN_LOGIN_WINDOW", 900, 10, 86400);
 	sen_cfg.json_body_max = (size_t)env_int("SEN_JSON_BODY_MAX", 65536,
 	    1024, 1 << 20);
+	/* Kore refuses bodies above http_body_max with a bare 413 first. */
+	sen_cfg.upload_max = (size_t)env_int("SEN_UPLOAD_MAX", 10485760, 1,
+	    1 << 30);
+	if (sen_cfg.upload_max > http_body_max) {
+		kore_log(LOG_WARNING, "SEN_UPLOAD_MAX=%zu is above http_body_max, "
+		    "using %zu", sen_cfg.upload_max, http_body_max);
+		sen_cfg.upload_max = http_body_max;
+	}
 
 	/*
 	 * libpq reads these: a dead database must not hang a worker for
