@@ -26,7 +26,7 @@
 #define CALL_TITLE_MAX		200
 #define CALL_TEXT_MAX		20000
 #define CALL_WARDS_MAX		18
-#define CALL_ANCHOR_MAX		500	/* characters of an anchor's text */
+#define CALL_ANCHOR_MAX		500	/* characters of an anchor */
 #define CALL_ANCHORS_MAX	101	/* scores 0..100 */
 
 static const char *const	stage_names[] = {

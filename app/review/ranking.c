@@ -38,7 +38,7 @@
 
 struct rk_call {
 	char			 id[24];
-	char			*header;	/* the call's settings, JSON */
+	char			*header;	/* settings, as JSON */
 	struct rank_criterion	 criteria[RANK_CRITERIA_MAX];
 	char			*keys[RANK_CRITERIA_MAX];
 	size_t			 ncriteria;
@@ -54,7 +54,7 @@ struct rk_call {
 /* The applications, their reviews and the results: one block each. */
 struct rk_data {
 	struct rank_app		*apps;
-	int			*rows;		/* of each application */
+	int			*rows;		/* of each app */
 	struct rank_review	*reviews;
 	int			*scores;
 	struct rank_result	*results;
@@ -277,7 +277,8 @@ static int
 rk_load_labels(struct db *db, struct rk_call *call)
 {
 	struct kore_buf	 b;
-	char		*en[PRIORITY_NCATEGORIES], *vi[PRIORITY_NCATEGORIES];
+	char		*en[PRIORITY_NCATEGORIES];
+	char		*vi[PRIORITY_NCATEGORIES];
 	char		*code[PRIORITY_NCATEGORIES];
 	unsigned int	 set;
 	int		 i, c, n;
@@ -339,6 +340,12 @@ rk_load_labels(struct db *db, struct rk_call *call)
  * (null: "cannot judge"), with one parameter per criterion key.  Staff
  * get the applicant and the amount; for anyone else those columns are
  * NULL, so personal data is not even read.
+ *
+ * Every join is by index or by hash whatever the planner believes: the
+ * verified categories are a subquery per application, not a join to a
+ * grouped subquery, which a call whose applications were all moved since
+ * the last ANALYZE (estimated at one row) turned into a nested loop over
+ * the whole group, quadratic in the size of the call.
  */
 static int
 rk_load_apps(struct db *db, struct rk_call *call, int staff)
@@ -352,21 +359,19 @@ rk_load_apps(struct db *db, struct rk_call *call, int staff)
 	kore_buf_init(&q, 4096);
 	kore_buf_appendf(&q,
 	    "SELECT 0, a.id, NULL::bigint, a.reference, a.business_name, "
-	    "  a.status, sen_usec(a.submitted_at), coalesce(p.bits, 0), %s",
+	    "  a.status, sen_usec(a.submitted_at), "
+	    "  coalesce((SELECT bit_or(CASE pc.category "
+	    "    WHEN 'poor' THEN 1 WHEN 'near_poor' THEN 2 "
+	    "    WHEN 'hardship' THEN 4 WHEN 'disability' THEN 8 "
+	    "    ELSE 0 END) "
+	    "    FROM priority_claims pc WHERE pc.application_id = a.id "
+	    "    AND pc.status = 'verified'), 0), %s",
 	    staff ? "u.full_name, a.amount_requested_vnd, a.applicant_id" :
 	    "NULL::text, NULL::bigint, NULL::bigint");
 	for (i = 0; i < call->ncriteria; i++)
 		kore_buf_appendf(&q, ", NULL::text");
 	kore_buf_appendf(&q,
 	    " FROM applications a %s"
-	    "LEFT JOIN (SELECT pc.application_id, bit_or(CASE pc.category "
-	    "    WHEN 'poor' THEN 1 WHEN 'near_poor' THEN 2 "
-	    "    WHEN 'hardship' THEN 4 WHEN 'disability' THEN 8 "
-	    "    ELSE 0 END) AS bits "
-	    "  FROM priority_claims pc "
-	    "  JOIN applications x ON x.id = pc.application_id "
-	    "  WHERE x.call_id = $1 AND pc.status = 'verified' "
-	    "  GROUP BY pc.application_id) p ON p.application_id = a.id "
 	    "WHERE a.call_id = $1 AND a.status IN (" RK_STATUSES ") "
 	    "UNION ALL "
 	    "SELECT 1, v.application_id, v.reviewer_id, NULL, NULL, NULL, "

@@ -829,3 +829,32 @@ test('PATCH: settings change and clear; anchors replaced with the rubric of a dr
   await db.query("INSERT INTO criterion_anchors (criterion_id, score, text_vi, text_en) VALUES ($1, 8, 'a', 'a')", [dcrit]);
   await assert.rejects(db.query('UPDATE call_criteria SET max_score = 5 WHERE id = $1', [dcrit]), (e) => e.code === 'SN422');
 });
+
+test('answers have exactly the fields the OpenAPI document describes', async () => {
+  const doc = (await api('GET', '/api/openapi.json')).json;
+  const schema = (n) => doc.components.schemas[n];
+  const keys = (o) => Object.keys(o).sort();
+  const staff = (await ranking(A.call)).json;
+  const reviewer = (await ranking(A.call, tokens.reviewer1)).json;
+  assert.deepEqual(keys(staff), keys(schema('RankingResponse').properties));
+  assert.deepEqual(keys(staff.call), keys(schema('RankingCall').properties));
+  assert.deepEqual(keys(staff.call.rubric[0]), keys(schema('RankingCall').properties.rubric.items.properties));
+  assert.deepEqual(keys(staff.summary), keys(schema('RankingSummary').properties));
+  for (const i of staff.items) assert.deepEqual(keys(i), keys(schema('RankingItem').properties), 'staff: every field');
+  for (const i of reviewer.items) assert.deepEqual(keys(i), [...schema('RankingItem').required].sort(), 'reviewers: the required ones');
+  const withCats = staff.items.find((i) => i.verified_categories.length > 0);
+  assert.deepEqual(keys(withCats.verified_categories[0]), keys(schema('RankingCategory').properties));
+  const tied = staff.items.find((i) => i.tie_break);
+  assert.deepEqual(keys(tied.tie_break), keys(schema('RankingTieBreak').properties));
+
+  // A call: every property of Call, anchors as CallAnchor.
+  const c = await createCall(tokens.staff, { rubric: withAnchors() });
+  assert.deepEqual(keys(c.call), keys(schema('Call').properties));
+  assert.deepEqual(keys(c.call), [...schema('Call').required].sort());
+  assert.deepEqual(keys(c.call.rubric[0]), keys(schema('CallCriterion').properties));
+  assert.deepEqual(keys(c.call.rubric[0].anchors[0]), keys(schema('CallAnchor').properties));
+  // The request schemas name the same fields the server accepts.
+  for (const f of ['review_due_at', 'disagreement_threshold', 'normalise_reviewers']) {
+    assert.ok(f in schema('CallCreateRequest').properties && f in schema('CallUpdateRequest').properties, f);
+  }
+});
