@@ -16,8 +16,9 @@
  * known conflict of interest on the application never do.  Staff also
  * see who applied and for how much (a read of personal data, audited);
  * reviewers, who may read the ranking of a call whose committee they sit
- * on, see the business and the verified category labels only, which the
- * call's published policy turns into points in the open.
+ * on once they have submitted the reviews released to them, see the
+ * business and the verified category labels only, which the call's
+ * published policy turns into points in the open.
  */
 
 #include <ctype.h>
@@ -82,7 +83,7 @@ struct rk_key {
 	size_t		app;
 };
 
-static int	rk_load_call(struct db *, struct rk_call *, int *);
+static int	rk_load_call(struct db *, struct rk_call *, int *, int *);
 static int	rk_load_rubric(struct db *, struct rk_call *);
 static int	rk_load_labels(struct db *, struct rk_call *);
 static int	rk_load_apps(struct db *, struct rk_call *, int);
@@ -111,7 +112,7 @@ ranking_get(struct api_ctx *ctx)
 	struct kore_buf	 body;
 	enum rank_lang	 lang;
 	const char	*err;
-	int		 staff, member, ret;
+	int		 staff, member, pending, ret;
 
 	memset(&call, 0, sizeof(call));
 	memset(&data, 0, sizeof(data));
@@ -123,7 +124,7 @@ ranking_get(struct api_ctx *ctx)
 	if (!db_open(&db, ctx))
 		return (KORE_RESULT_OK);
 
-	if (!rk_load_call(&db, &call, &member)) {
+	if (!rk_load_call(&db, &call, &member, &pending)) {
 		rk_free(&call, &data);
 		return (KORE_RESULT_OK);
 	}
@@ -132,6 +133,19 @@ ranking_get(struct api_ctx *ctx)
 		rk_free(&call, &data);
 		return (api_error(ctx, 403, "forbidden",
 		    "Only the call's committee and staff see its ranking"));
+	}
+	/*
+	 * The ranking shows what the other reviewers scored: like their
+	 * reviews, a reviewer sees it once her own are in (or scoring is
+	 * over), so that it cannot sway a score she has yet to give.
+	 */
+	if (!staff && pending) {
+		db_close(&db);
+		rk_free(&call, &data);
+		return (api_error_fields(ctx, 409, "conflict",
+		    "Submit your reviews of this call to see its ranking",
+		    json_pack("{s:s}", "reviews", "some assigned to you are "
+		    "not submitted yet")));
 	}
 	if (!rk_load_rubric(&db, &call) || !rk_load_labels(&db, &call)) {
 		rk_free(&call, &data);
@@ -147,7 +161,7 @@ ranking_get(struct api_ctx *ctx)
 		return (rk_internal(ctx, &call, &data, err));
 	}
 
-	kore_buf_init(&body, 4096 + data.napps * 1536);
+	kore_buf_init(&body, 4096 + data.napps * 1024);
 	rk_write(&db, &call, &data, staff, lang, &body);
 
 	/* Staff saw names and amounts: the read is logged before it is sent. */
@@ -172,11 +186,13 @@ ranking_get(struct api_ctx *ctx)
 }
 
 /*
- * The call (not a draft: 404), its settings as JSON, its policy, and
- * whether the caller sits on its committee.  0 when it replied.
+ * The call (not a draft: 404), its settings as JSON, its policy, whether
+ * the caller sits on its committee, and whether she still has reviews to
+ * submit while scoring is open.  0 when it replied.
  */
 static int
-rk_load_call(struct db *db, struct rk_call *call, int *member)
+rk_load_call(struct db *db, struct rk_call *call, int *member,
+    int *pending)
 {
 	const char	*params[2];
 	char		 uid[24];
@@ -216,7 +232,15 @@ rk_load_call(struct db *db, struct rk_call *call, int *member)
 	    "  c.bonus_hardship, c.bonus_disability, c.priority_combine, "
 	    "  c.priority_cap, c.priority_reserved_pct, "
 	    "  EXISTS (SELECT 1 FROM call_reviewers r "
-	    "    WHERE r.call_id = c.id AND r.reviewer_id = $2) "
+	    "    WHERE r.call_id = c.id AND r.reviewer_id = $2), "
+	    "  c.scoring_closed_at IS NULL "
+	    "  AND c.status NOT IN ('decided', 'archived') "
+	    "  AND EXISTS (SELECT 1 FROM assignments s "
+	    "    WHERE s.call_id = c.id AND s.reviewer_id = $2 "
+	    "    AND s.released_at IS NOT NULL "
+	    "    AND NOT EXISTS (SELECT 1 FROM reviews v "
+	    "      WHERE v.application_id = s.application_id "
+	    "      AND v.reviewer_id = $2 AND v.status = 'submitted')) "
 	    "FROM calls c WHERE c.id = $1 AND c.status <> 'draft'",
 	    2, params)) {
 		(void)db_fail(db);
@@ -238,6 +262,7 @@ rk_load_call(struct db *db, struct rk_call *call, int *member)
 	call->policy.cap = (int)db_int(db, 0, 9);
 	call->policy.reserved_share_pct = (int)db_int(db, 0, 10);
 	*member = db_value(db, 0, 11)[0] == 't';
+	*pending = db_value(db, 0, 12)[0] == 't';
 
 	return (1);
 }

@@ -573,6 +573,45 @@ test('who may ask: a reviewer outside the committee 403, applicants and mentors 
     normalised: false, normalised_reviewers: 0, mean: null, sd: null });
 });
 
+test('a reviewer sees the ranking once the reviews released to her are submitted, or scoring is closed', async () => {
+  const call = await rankCall({ rubric: [['overall', 'Tổng thể', 'Overall', 10, 100]], reviewers_per_application: 1 });
+  const other = await sqlUser('reviewer', 'Người chấm khác');
+  const y = await rankApp(call, { name: 'Y' });
+  const z = await rankApp(call, { name: 'Z' });
+  await closeForReview(call);
+  await committee(call, [ids.reviewer1]);
+  await review(call, y, other, { overall: 6 });
+  const assign = (app, released) => db.query(`INSERT INTO assignments (call_id, application_id, reviewer_id, source, created_by, released_at)
+    VALUES ($1, $2, $3, 'auto', $4, CASE WHEN $5 THEN now() END)`, [call, app.id, ids.reviewer1, ids.staff, released]);
+  const mine = () => ranking(call, tokens.reviewer1);
+  const refused = async () => {
+    const r = await unchanged(assert, mine, ['audit_log']);
+    assertErr(assert, r, 409, 'conflict');
+    assert.match(fieldsOf(r).reviews, /not submitted/);
+  };
+
+  // Proposed but not released: she knows nothing of it yet.
+  await assign(y, false);
+  assert.equal((await mine()).status, 200);
+  await db.query('UPDATE assignments SET released_at = now() WHERE application_id = $1 AND reviewer_id = $2', [y.id, ids.reviewer1]);
+  await refused();
+  // A draft is not a review.
+  await db.query(`INSERT INTO reviews (application_id, reviewer_id, scores, status) VALUES ($1, $2, '{"overall": 9}', 'draft')`, [y.id, ids.reviewer1]);
+  await refused();
+  await db.query("UPDATE reviews SET status = 'submitted', submitted_at = now(), recommendation = 'fund' WHERE application_id = $1 AND reviewer_id = $2",
+    [y.id, ids.reviewer1]);
+  const ok = await mine();
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.items.find((i) => i.application_id === y.id).merit, 75, 'her 90 and the other 60');
+  // Another released assignment without a review; staff are never held back.
+  await assign(z, true);
+  await refused();
+  assert.equal((await ranking(call)).status, 200);
+  // Once scoring is closed, the ranking is for the whole committee.
+  await db.query('UPDATE calls SET scoring_closed_at = now() WHERE id = $1', [call]);
+  assert.equal((await mine()).status, 200);
+});
+
 // A call of 20 000 applications and 60 000 reviews, written in bulk
 // (triggers off, as a restore would), ranked through the API.
 test('20 000 applications and 60 000 reviews: one request, timed', async () => {
