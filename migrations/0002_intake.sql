@@ -480,6 +480,9 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- How calls appear in API responses: one definition for every endpoint.
+-- It shows the scoring settings and anchors that 0003_review.sql adds, so
+-- its body is checked when it is first used rather than now.
+SET check_function_bodies = off;
 CREATE FUNCTION api_call(c calls) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object(
@@ -497,12 +500,26 @@ LANGUAGE sql STABLE AS $$
 	    'wards', to_json(c.wards),
 	    'allow_outside_district', c.allow_outside_district,
 	    'reviewers_per_application', c.reviewers_per_application,
-	    'rubric', (SELECT coalesce(json_agg(json_build_object(
-		'key', k.key,
-		'label', json_build_object('vi', k.label_vi, 'en', k.label_en),
-		'max_score', k.max_score,
-		'weight', k.weight) ORDER BY k.position), '[]')
-		FROM call_criteria k WHERE k.call_id = c.id),
+	    'rubric', (SELECT coalesce(json_agg(CASE WHEN an.list IS NULL
+		THEN json_build_object(
+		    'key', k.key,
+		    'label', json_build_object('vi', k.label_vi, 'en', k.label_en),
+		    'max_score', k.max_score,
+		    'weight', k.weight)
+		ELSE json_build_object(
+		    'key', k.key,
+		    'label', json_build_object('vi', k.label_vi, 'en', k.label_en),
+		    'max_score', k.max_score,
+		    'weight', k.weight,
+		    'anchors', an.list) END ORDER BY k.position), '[]')
+		FROM call_criteria k
+		-- Anchors only where the criterion has some, by score.
+		LEFT JOIN LATERAL (SELECT json_agg(json_build_object(
+		    'score', ca.score,
+		    'text', json_build_object('vi', ca.text_vi, 'en', ca.text_en))
+		    ORDER BY ca.score) AS list
+		    FROM criterion_anchors ca WHERE ca.criterion_id = k.id) an ON true
+		WHERE k.call_id = c.id),
 	    'priority_policy', json_build_object(
 		'bonus', json_build_object(
 		    'poor', c.bonus_poor,
@@ -512,12 +529,17 @@ LANGUAGE sql STABLE AS $$
 		'combine', c.priority_combine,
 		'cap', c.priority_cap,
 		'reserved_share_pct', c.priority_reserved_pct),
+	    'review_due_at', call_time_utc(c.review_due_at),
+	    'review_due_at_local', call_time_local(c.review_due_at),
+	    'disagreement_threshold', c.disagreement_threshold,
+	    'normalise_reviewers', c.normalise_reviewers,
 	    'status', c.status,
 	    'accepting_applications', call_accepting(c),
 	    'version', c.version,
 	    'created_at', call_time_utc(c.created_at),
 	    'updated_at', call_time_utc(c.updated_at))
 $$;
+RESET check_function_bodies;
 
 -- What an applicant tells about herself once, for every application.
 -- National ID, household and disability status are personal data: only

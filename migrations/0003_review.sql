@@ -172,3 +172,44 @@ CREATE TRIGGER assignments_audit AFTER INSERT OR UPDATE OR DELETE ON assignments
 	FOR EACH ROW EXECUTE FUNCTION audit_row();
 CREATE TRIGGER reviews_audit AFTER INSERT OR UPDATE ON reviews
 	FOR EACH ROW EXECUTE FUNCTION audit_row();
+
+-- ==== ranking ====
+-- What the calls API checks of anchors, also checked here; and anchors
+-- are audited like the criteria they describe.
+
+-- An anchor describes a score the criterion can give: 0..max_score.
+CREATE FUNCTION criterion_anchors_score() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+	top	int;
+BEGIN
+	SELECT max_score INTO top FROM call_criteria WHERE id = NEW.criterion_id;
+	IF NEW.score > top THEN
+		RAISE EXCEPTION 'an anchor''s score must be at most the criterion''s max_score (%)',
+		    top USING ERRCODE = 'SN422', COLUMN = 'rubric';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER criterion_anchors_score BEFORE INSERT OR UPDATE
+	ON criterion_anchors FOR EACH ROW EXECUTE FUNCTION criterion_anchors_score();
+
+-- ...and a criterion's maximum cannot drop below an anchor of it.
+CREATE FUNCTION call_criteria_anchors_fit() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM criterion_anchors
+	    WHERE criterion_id = NEW.id AND score > NEW.max_score) THEN
+		RAISE EXCEPTION 'the criterion has an anchor above its new max_score'
+		    USING ERRCODE = 'SN422', COLUMN = 'rubric';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER call_criteria_anchors_fit BEFORE UPDATE OF max_score
+	ON call_criteria FOR EACH ROW EXECUTE FUNCTION call_criteria_anchors_fit();
+
+CREATE TRIGGER criterion_anchors_audit AFTER INSERT OR UPDATE OR DELETE
+	ON criterion_anchors FOR EACH ROW EXECUTE FUNCTION audit_row();

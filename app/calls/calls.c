@@ -11,6 +11,12 @@
  * can send back what it read; a PATCH merges objects (title, description,
  * priority_policy) field by field and replaces arrays (stages, wards,
  * rubric) whole.
+ *
+ * A call also carries its scoring settings: when reviews are due, the
+ * spread of scores that flags a disagreement, whether the ranking
+ * normalises each reviewer's scores, and per criterion the anchors that
+ * say what a score means (frozen with the rubric).  Moving a call to
+ * reviewing moves its eligible applications to in_review.
  */
 
 #include "sen.h"
@@ -20,6 +26,8 @@
 #define CALL_TITLE_MAX		200
 #define CALL_TEXT_MAX		20000
 #define CALL_WARDS_MAX		18
+#define CALL_ANCHOR_MAX		500	/* characters of an anchor */
+#define CALL_ANCHORS_MAX	101	/* scores 0..100 */
 
 static const char *const	stage_names[] = {
 	"idea", "startup", "new_business", NULL
@@ -58,6 +66,22 @@ static const struct schema_field text_opt[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 
+static const struct schema_field anchor_text[] = {
+	PAIR("vi", SCHEMA_REQUIRED, CALL_ANCHOR_MAX),
+	PAIR("en", SCHEMA_REQUIRED, CALL_ANCHOR_MAX),
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+};
+static const struct schema_field anchor_fields[] = {
+	{ "score", SCHEMA_INT, SCHEMA_REQUIRED, 0, 100, NULL, NULL, NULL,
+	    NULL },
+	{ "text", SCHEMA_OBJECT, SCHEMA_REQUIRED, 0, 0, NULL, NULL,
+	    anchor_text, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+};
+static const struct schema_field anchor = {
+	"anchor", SCHEMA_OBJECT, 0, 0, 0, NULL, NULL, anchor_fields, NULL
+};
+
 static const struct schema_field criterion_fields[] = {
 	{ "key", SCHEMA_STRING, SCHEMA_REQUIRED, 1, 40, NULL,
 	    priority_rubric_key_check, NULL, NULL },
@@ -67,6 +91,8 @@ static const struct schema_field criterion_fields[] = {
 	    NULL, NULL },
 	{ "weight", SCHEMA_INT, SCHEMA_REQUIRED, 1, 100, NULL, NULL,
 	    NULL, NULL },
+	{ "anchors", SCHEMA_ARRAY, 0, 0, CALL_ANCHORS_MAX, NULL, NULL,
+	    NULL, &anchor },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 static const struct schema_field criterion = {
@@ -126,6 +152,12 @@ static const struct schema_field policy_fields[] = {
 	    NULL, NULL, &criterion },					\
 	{ "priority_policy", SCHEMA_OBJECT, 0, 0, 0, NULL, NULL,	\
 	    policy_fields, NULL },					\
+	{ "review_due_at", SCHEMA_TIMESTAMP, SCHEMA_NULLABLE, 0, 0,	\
+	    NULL, NULL, NULL, NULL },					\
+	{ "disagreement_threshold", SCHEMA_INT, 0, 0, 100, NULL, NULL,	\
+	    NULL, NULL },						\
+	{ "normalise_reviewers", SCHEMA_BOOL, 0, 0, 0, NULL, NULL,	\
+	    NULL, NULL },						\
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
 
 static const struct schema_field create_fields[] = {
@@ -148,7 +180,9 @@ static const char	call_defaults[] =
 	" \"priority_policy\": {"
 	"   \"bonus\": {\"poor\": 0, \"near_poor\": 0, \"hardship\": 0,"
 	"             \"disability\": 0},"
-	"   \"combine\": \"sum\", \"cap\": 100, \"reserved_share_pct\": 0}}";
+	"   \"combine\": \"sum\", \"cap\": 100, \"reserved_share_pct\": 0},"
+	" \"review_due_at\": null, \"disagreement_threshold\": 20,"
+	" \"normalise_reviewers\": false}";
 
 /*
  * The columns a body sets, and their values from the complete call as
@@ -160,7 +194,8 @@ static const char	call_defaults[] =
 	"closes_at, budget_vnd, max_award_vnd, stages, wards, "		\
 	"allow_outside_district, reviewers_per_application, bonus_poor, "\
 	"bonus_near_poor, bonus_hardship, bonus_disability, "		\
-	"priority_combine, priority_cap, priority_reserved_pct"
+	"priority_combine, priority_cap, priority_reserved_pct, "	\
+	"review_due_at, disagreement_threshold, normalise_reviewers"
 #define CALL_VALUES							\
 	"btrim(b #>> '{title,vi}'), btrim(b #>> '{title,en}'), "	\
 	"b #>> '{description,vi}', b #>> '{description,en}', "		\
@@ -179,7 +214,10 @@ static const char	call_defaults[] =
 	"(b #>> '{priority_policy,bonus,disability}')::int, "		\
 	"b #>> '{priority_policy,combine}', "				\
 	"(b #>> '{priority_policy,cap}')::int, "			\
-	"(b #>> '{priority_policy,reserved_share_pct}')::int"
+	"(b #>> '{priority_policy,reserved_share_pct}')::int, "		\
+	"date_trunc('second', (b ->> 'review_due_at')::timestamptz), "	\
+	"(b ->> 'disagreement_threshold')::int, "			\
+	"(b ->> 'normalise_reviewers')::boolean"
 
 /* The reply of every write: the call, and its version for the ETag. */
 #define CALL_SELECT							\
@@ -242,6 +280,91 @@ has_duplicates(json_t *arr)
 }
 
 /*
+ * Anchors describe scores the criterion can give, each score once.  The
+ * field table has checked their shape.
+ */
+static void
+anchors_check(json_t *rubric, json_t *errors)
+{
+	json_t		*crit, *anchors, *a;
+	size_t		 i, j, k;
+	json_int_t	 max, score;
+	char		 path[96], msg[96];
+
+	json_array_foreach(rubric, i, crit) {
+		anchors = json_object_get(crit, "anchors");
+		max = json_integer_value(json_object_get(crit, "max_score"));
+		json_array_foreach(anchors, j, a) {
+			score = json_integer_value(json_object_get(a, "score"));
+			(void)snprintf(path, sizeof(path),
+			    "rubric[%zu].anchors[%zu].score", i, j);
+			if (score > max) {
+				(void)snprintf(msg, sizeof(msg),
+				    "must be at most %lld, the criterion's "
+				    "max_score", (long long)max);
+				field_error(errors, path, msg);
+				continue;
+			}
+			for (k = 0; k < j; k++) {
+				if (json_integer_value(json_object_get(
+				    json_array_get(anchors, k), "score")) !=
+				    score)
+					continue;
+				field_error(errors, path,
+				    "is already described by another anchor");
+				break;
+			}
+		}
+	}
+}
+
+static int
+anchor_cmp(const void *pa, const void *pb)
+{
+	json_int_t	a, b;
+
+	a = json_integer_value(json_object_get(*(json_t *const *)pa,
+	    "score"));
+	b = json_integer_value(json_object_get(*(json_t *const *)pb,
+	    "score"));
+
+	return ((a > b) - (a < b));
+}
+
+/*
+ * A rubric as api_call() shows it: anchors by score, none when empty.
+ * Comparing canonical rubrics, a form that sends back what it read (in
+ * any order of anchors) changes nothing.  A new reference.
+ */
+static json_t *
+rubric_canonical(json_t *rubric)
+{
+	json_t		*copy, *crit, *anchors, **items;
+	size_t		 i, j, n;
+
+	copy = json_deep_copy(rubric);
+	json_array_foreach(copy, i, crit) {
+		anchors = json_object_get(crit, "anchors");
+		if (anchors == NULL)
+			continue;
+		if ((n = json_array_size(anchors)) == 0) {
+			(void)json_object_del(crit, "anchors");
+			continue;
+		}
+		items = kore_calloc(n, sizeof(*items));
+		for (j = 0; j < n; j++)
+			items[j] = json_incref(json_array_get(anchors, j));
+		qsort(items, n, sizeof(*items), anchor_cmp);
+		(void)json_array_clear(anchors);
+		for (j = 0; j < n; j++)
+			(void)json_array_append_new(anchors, items[j]);
+		kore_free(items);
+	}
+
+	return (copy);
+}
+
+/*
  * The rules across fields, on a complete call (all at once, so that a
  * form can show every problem in place).  The wards and the order of the
  * times are checked by the database, in call_check_db().
@@ -258,6 +381,7 @@ call_check(json_t *doc, json_t *errors)
 
 	(void)priority_rubric_check(json_object_get(doc, "rubric"), "rubric",
 	    errors);
+	anchors_check(json_object_get(doc, "rubric"), errors);
 
 	budget = json_integer_value(json_object_get(doc, "budget_vnd"));
 	award = json_integer_value(json_object_get(doc, "max_award_vnd"));
@@ -268,14 +392,14 @@ call_check(json_t *doc, json_t *errors)
 
 /*
  * The rules that need the database: every ward exists, the call opens
- * before it closes.  A call without wards gets all of them.  0 when the
- * query failed (db_fail() replies).
+ * before it closes, reviews are due after it closes.  A call without
+ * wards gets all of them.  0 when the query failed (db_fail() replies).
  */
 static int
 call_check_db(struct db *db, json_t *doc, json_t *errors)
 {
 	json_t		*wards, *all;
-	const char	*params[3];
+	const char	*params[4];
 	char		*text, msg[160];
 
 	wards = json_object_get(doc, "wards");
@@ -283,14 +407,16 @@ call_check_db(struct db *db, json_t *doc, json_t *errors)
 	params[0] = text != NULL ? text : "[]";
 	params[1] = json_string_value(json_object_get(doc, "opens_at"));
 	params[2] = json_string_value(json_object_get(doc, "closes_at"));
+	params[3] = json_string_value(json_object_get(doc, "review_due_at"));
 
 	if (!db_exec(db,
 	    "SELECT (SELECT string_agg(w.code, ', ') "
 	    "    FROM jsonb_array_elements_text($1::jsonb) AS w(code) "
 	    "    WHERE w.code NOT IN (SELECT code FROM wards)), "
 	    "  $2::timestamptz < $3::timestamptz, "
-	    "  (SELECT json_agg(code ORDER BY code) FROM wards)",
-	    3, params)) {
+	    "  (SELECT json_agg(code ORDER BY code) FROM wards), "
+	    "  $4::timestamptz IS NULL OR $4::timestamptz > $3::timestamptz",
+	    4, params)) {
 		free(text);
 		return (0);
 	}
@@ -303,6 +429,8 @@ call_check_db(struct db *db, json_t *doc, json_t *errors)
 	}
 	if (db_value(db, 0, 1)[0] != 't')
 		field_error(errors, "closes_at", "must be after opens_at");
+	if (db_value(db, 0, 3)[0] != 't')
+		field_error(errors, "review_due_at", "must be after closes_at");
 
 	if (wards == NULL) {
 		all = json_loads(db_value(db, 0, 2), 0, NULL);
@@ -312,7 +440,7 @@ call_check_db(struct db *db, json_t *doc, json_t *errors)
 	return (1);
 }
 
-/* Replace the rubric of call id with the criteria of doc. */
+/* Replace the rubric of call id with the criteria of doc, and anchors. */
 static int
 rubric_write(struct db *db, const char *id, json_t *doc)
 {
@@ -334,7 +462,16 @@ rubric_write(struct db *db, const char *id, json_t *doc)
 	    "  btrim(t.r #>> '{label,en}'), (t.r ->> 'max_score')::int, "
 	    "  (t.r ->> 'weight')::int "
 	    "FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(r, n)",
-	    2, params);
+	    2, params) &&
+	    db_exec(db,
+	    "INSERT INTO criterion_anchors (criterion_id, score, text_vi, "
+	    "  text_en) "
+	    "SELECT k.id, (a ->> 'score')::int, btrim(a #>> '{text,vi}'), "
+	    "  btrim(a #>> '{text,en}') "
+	    "FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(r, n) "
+	    "JOIN call_criteria k ON k.call_id = $1 AND k.position = t.n "
+	    "CROSS JOIN jsonb_array_elements(coalesce(t.r -> 'anchors', "
+	    "  '[]')) AS a", 2, params);
 	free(text);
 
 	return (ok);
@@ -432,7 +569,7 @@ int
 calls_update(struct api_ctx *ctx)
 {
 	struct db	db;
-	json_t		*body, *cur, *doc, *errors;
+	json_t		*body, *cur, *doc, *errors, *now, *was;
 	const char	*params[2];
 	char		*text, id[24];
 	int64_t		want;
@@ -473,8 +610,11 @@ calls_update(struct api_ctx *ctx)
 	(void)json_object_update_recursive(doc, body);
 	json_decref(body);
 
-	rubric_changed = !json_equal(json_object_get(doc, "rubric"),
-	    json_object_get(cur, "rubric"));
+	now = rubric_canonical(json_object_get(doc, "rubric"));
+	was = rubric_canonical(json_object_get(cur, "rubric"));
+	rubric_changed = !json_equal(now, was);
+	json_decref(now);
+	json_decref(was);
 
 	errors = json_object();
 	if (!draft && rubric_changed)
@@ -601,12 +741,15 @@ calls_status(struct api_ctx *ctx)
 		json_decref(errors);
 	}
 
-	/*
-	 * TODO(issue 4): moving to reviewing will also move the call's
-	 * eligible applications to in_review, in this same transaction.
-	 */
 	if (!db_exec(&db, "UPDATE calls SET status = $2 WHERE id = $1",
 	    2, params))
+		return (db_fail(&db));
+
+	/* Review starts for every eligible application, in the same move. */
+	if (!strcmp(to, "reviewing") &&
+	    (!db_set(&db, "sen.reason", "review started") ||
+	    !db_exec(&db, "UPDATE applications SET status = 'in_review' "
+	    "WHERE call_id = $1 AND status = 'eligible'", 1, params)))
 		return (db_fail(&db));
 
 	return (reply_call(&db, id, 200));

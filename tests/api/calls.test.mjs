@@ -5,9 +5,10 @@
 // routes.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, db, demo, login, scalar } from './lib.mjs';
+import { api, db, demo, login, scalar, unique } from './lib.mjs';
 import { assertErr, fieldsOf, unchanged, userIdOf } from './fixtures.mjs';
 import { at, callBody, createCall, openCall, setStatus } from './matrix/calls.mjs';
+import { sqlSubmitted } from './apps_fixtures.mjs';
 
 after(() => db.end());
 
@@ -520,4 +521,63 @@ test('reference data: wards, stages with their definitions, statuses, levels, do
   // The same for anyone, logged in or not.
   const staff = await api('GET', '/api/reference', { token: tokens.staff });
   assert.deepEqual(staff.json, ref);
+});
+
+test('closed → reviewing moves the call\'s eligible applications to in_review, in the same transaction, with the reason', async () => {
+  const c = await openCall(tokens.staff);
+  const other = await openCall(tokens.staff);
+  // Applicants made in SQL, and their applications moved along in SQL
+  // (the application routes are tested elsewhere).
+  const person = async () => Number((await db.query("INSERT INTO users (email, full_name, role) VALUES ($1, 'Ngô Thị Duyệt', 'applicant') RETURNING id",
+    [`${unique('rv')}@sen.test`])).rows[0].id);
+  const app = async (call, status) => {
+    const id = await sqlSubmitted(call, await person());
+    const path = { submitted: [], screening: ['screening'], eligible: ['screening', 'eligible'], ineligible: ['screening', 'ineligible'] };
+    for (const s of path[status]) {
+      await db.query("UPDATE applications SET status = $2, screening_reason = CASE WHEN $2 = 'ineligible' THEN 'Ngoài địa bàn' END WHERE id = $1", [id, s]);
+    }
+    return id;
+  };
+  const eligible = [await app(c.id, 'eligible'), await app(c.id, 'eligible')];
+  const rest = { [await app(c.id, 'ineligible')]: 'ineligible', [await app(c.id, 'screening')]: 'screening' };
+  const elsewhere = await app(other.id, 'eligible');
+  const status = async (id) => scalar('SELECT status FROM applications WHERE id = $1', [id]);
+
+  await setStatus(tokens.staff, c.id, 'closed');
+  // A stale If-Match: nothing moves, neither the call nor its applications.
+  const APPS = [...TABLES, 'applications', 'application_events', 'outbox'];
+  assertErr(assert, await unchanged(assert, () => move(c.id, 'reviewing', { 'if-match': '"1"' }), APPS), 412, 'precondition_failed');
+  for (const id of eligible) assert.equal(await status(id), 'eligible');
+
+  const r = await move(c.id, 'reviewing');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.status, 'reviewing');
+  for (const id of eligible) {
+    assert.equal(await status(id), 'in_review');
+    const e = (await db.query('SELECT from_status, to_status, actor_id, reason FROM application_events WHERE application_id = $1 ORDER BY id DESC LIMIT 1', [id])).rows[0];
+    assert.deepEqual({ ...e, actor_id: Number(e.actor_id) }, { from_status: 'eligible', to_status: 'in_review', actor_id: staffId, reason: 'review started' });
+    // The applicant is told, in her language.
+    const m = (await db.query("SELECT o.subject, o.body FROM outbox o JOIN applications a ON a.applicant_id = o.user_id WHERE a.id = $1 ORDER BY o.id DESC LIMIT 1", [id])).rows[0];
+    assert.match(m.subject, /Đang chấm điểm/);
+    assert.match(m.body, /review started/);
+  }
+  for (const [id, s] of Object.entries(rest)) assert.equal(await status(id), s, 'only eligible applications move');
+  assert.equal(await status(elsewhere), 'eligible', 'another call\'s applications stay');
+  // The call and its applications changed in one request, one transaction.
+  const actions = await db.query('SELECT DISTINCT entity, action FROM audit_log WHERE request_id = $1 ORDER BY 1', [r.headers.get('x-request-id')]);
+  assert.deepEqual(actions.rows, [{ entity: 'applications', action: 'calls.status' }, { entity: 'calls', action: 'calls.status' }]);
+  const xids = await db.query("SELECT DISTINCT (SELECT xmin FROM calls WHERE id = $1)::text = (SELECT xmin FROM applications WHERE id = $2)::text AS same", [c.id, eligible[0]]);
+  assert.equal(xids.rows[0].same, true);
+});
+
+test('a call shows its scoring settings in every reply, lists included', async () => {
+  const { id } = await openCall(tokens.staff, { review_due_at: '2031-01-15T17:00:00+07:00', closes_at: '2031-01-01T17:00:00+07:00',
+    disagreement_threshold: 25, normalise_reviewers: true });
+  const one = await api('GET', `/api/calls/${id}`);
+  assert.equal(one.json.review_due_at, '2031-01-15T10:00:00Z');
+  assert.equal(one.json.review_due_at_local, '2031-01-15T17:00:00+07:00');
+  assert.equal(one.json.disagreement_threshold, 25);
+  assert.equal(one.json.normalise_reviewers, true);
+  const list = await api('GET', '/api/calls?status=open');
+  assert.deepEqual(list.json.items.find((c) => c.id === id), one.json);
 });
