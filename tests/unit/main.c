@@ -22,6 +22,7 @@ main(void)
 	failed += unit_outbox();
 	failed += unit_ranking();
 	failed += unit_allocation();
+	failed += unit_review();
 
 	return (failed != 0);
 }

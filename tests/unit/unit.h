@@ -25,5 +25,6 @@ int	unit_listing(void);
 int	unit_outbox(void);
 int	unit_ranking(void);
 int	unit_allocation(void);
+int	unit_review(void);
 
 #endif
