@@ -229,8 +229,9 @@ own_reply(struct db *db, struct review_state *st, int64_t app, int status)
 	struct review_progress	 p;
 	const char		*params[2];
 	char			 aid[24], uid[24];
-	json_t			*o, *prog;
+	json_t			*o, *prog, *rev;
 	int64_t			 version;
+	size_t			 i;
 
 	(void)snprintf(aid, sizeof(aid), "%lld", (long long)app);
 	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
@@ -269,6 +270,8 @@ own_reply(struct db *db, struct review_state *st, int64_t app, int status)
 	json_object_set_new(prog, "weighted_total", p.has_total ?
 	    json_real(review_points(p.total)) : json_null());
 	json_object_set_new(o, "progress", prog);
+	json_array_foreach(json_object_get(o, "revisions"), i, rev)
+		review_add_total(rubric, rev);
 	kore_free(rubric);
 	review_state_free(st);
 

@@ -675,3 +675,88 @@ test('closing scoring: complete applications move to reviewed, the others are li
   await assert.rejects(db.query(`INSERT INTO reviews (application_id, reviewer_id, scores) VALUES ($1, $2, '{}')`,
     [apps.none, c.id]), (e) => e.code === 'SN409');
 });
+
+// A value against a schema of the OpenAPI document: types, required and
+// unknown properties, enums, patterns, bounds, nullable.  Enough for
+// what these answers use.
+function conform(doc, schema, v, path, errs) {
+  if (schema.$ref) {
+    const target = schema.$ref.replace('#/', '').split('/').reduce((o, k) => o[k], doc);
+    conform(doc, target, v, path, errs);
+    return;
+  }
+  if (v === null) {
+    if (!schema.nullable) errs.push(`${path}: null is not allowed`);
+    return;
+  }
+  if (schema.allOf) {
+    for (const s of schema.allOf) conform(doc, s, v, path, errs);
+    return;
+  }
+  const t = schema.type;
+  if (t === 'object') {
+    if (typeof v !== 'object' || Array.isArray(v)) { errs.push(`${path}: not an object`); return; }
+    for (const k of schema.required || []) if (!(k in v)) errs.push(`${path}.${k}: missing`);
+    for (const [k, x] of Object.entries(v)) {
+      if (schema.properties && k in schema.properties) conform(doc, schema.properties[k], x, `${path}.${k}`, errs);
+      else if (schema.additionalProperties === false) errs.push(`${path}.${k}: not documented`);
+      else if (typeof schema.additionalProperties === 'object') conform(doc, schema.additionalProperties, x, `${path}.${k}`, errs);
+    }
+  } else if (t === 'array') {
+    if (!Array.isArray(v)) { errs.push(`${path}: not an array`); return; }
+    v.forEach((x, i) => conform(doc, schema.items, x, `${path}[${i}]`, errs));
+  } else if (t === 'integer' || t === 'number') {
+    if (typeof v !== 'number' || (t === 'integer' && !Number.isInteger(v))) errs.push(`${path}: not an ${t}: ${v}`);
+    if (schema.minimum !== undefined && v < schema.minimum) errs.push(`${path}: below ${schema.minimum}`);
+    if (schema.maximum !== undefined && v > schema.maximum) errs.push(`${path}: above ${schema.maximum}`);
+  } else if (t === 'string') {
+    if (typeof v !== 'string') errs.push(`${path}: not a string`);
+    else if (schema.pattern && !new RegExp(schema.pattern).test(v)) errs.push(`${path}: "${v}" does not match ${schema.pattern}`);
+  } else if (t === 'boolean') {
+    if (typeof v !== 'boolean') errs.push(`${path}: not a boolean`);
+  }
+  if (schema.enum && !schema.enum.includes(v)) errs.push(`${path}: ${v} is not one of ${schema.enum}`);
+}
+
+test('answers are what the OpenAPI document describes, and the request schemas name what the server accepts', async () => {
+  const doc = (await api('GET', '/api/openapi.json')).json;
+  const [a, b] = rv;
+  const { call, app } = await oneApp(a);
+  await assign(call, app, b.id);
+  const got = [];
+  const keep = (schema, r, status) => {
+    assert.equal(r.status, status, r.text);
+    got.push([schema, r]);
+    return r;
+  };
+  keep('ReviewBlindApplication', await get(a.token, app, '/blind'), 200);
+  const p1 = keep('ReviewOwn', await putReview(a.token, app, { scores: { impact: 4 } }), 201);
+  const p2 = keep('ReviewOwn', await putReview(a.token, app, { scores: { feasibility: null }, recommendation: 'fund',
+    comment_applicant: 'Tốt' }, p1.json.version), 200);
+  keep('ReviewOwn', await submitReview(a.token, app, p2.json.version), 200);
+  await reviewed(b.token, app, { impact: 9, feasibility: 9 });
+  keep('ReviewOwn', await putReview(b.token, app, { scores: { impact: 2 } }, (await get(b.token, app, '/review')).json.version), 200);
+  keep('ReviewOwn', await get(a.token, app, '/review'), 200);
+  keep('ReviewList', await get(a.token, app, '/reviews'), 200);
+  keep('ReviewList', await get(tokens.staff, app, '/reviews'), 200);
+  keep('ReviewDiscussionPost', await post(a.token, app, { body: 'Một' }), 201);
+  keep('ReviewDiscussionPost', await post(tokens.staff, app, { body: 'Hai' }), 201);
+  keep('ReviewDiscussion', await get(a.token, app, '/discussion'), 200);
+  keep('ReviewDiscussion', await get(tokens.staff, app, '/discussion'), 200);
+  await toReviewing(call);
+  keep('ReviewScoringClose', await api('POST', `/api/calls/${call}/scoring/close`, { token: tokens.staff }), 200);
+  for (const [schema, r] of got) {
+    const errs = [];
+    conform(doc, { $ref: `#/components/schemas/${schema}` }, r.json, schema, errs);
+    assert.deepEqual(errs, [], `${schema}: ${r.text}`);
+  }
+  const keys = (n) => Object.keys(doc.components.schemas[n].properties).sort();
+  assert.deepEqual(keys('ReviewSaveRequest'), ['comment_applicant', 'comment_committee', 'recommendation', 'scores']);
+  assert.deepEqual(keys('ReviewDiscussionPostRequest'), ['body']);
+  assert.equal(doc.components.schemas.ReviewDiscussionPostRequest.properties.body.maxLength, 5000);
+  assert.equal(doc.components.schemas.ReviewSaveRequest.properties.comment_committee.maxLength, 5000);
+  // The checker itself catches a stray field.
+  const errs = [];
+  conform(doc, { $ref: '#/components/schemas/ReviewDiscussionPost' }, { ...got.find(([s]) => s === 'ReviewDiscussionPost')[1].json, applicant_id: 1 }, 'x', errs);
+  assert.deepEqual(errs, ['x.applicant_id: not documented']);
+});
