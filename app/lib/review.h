@@ -22,7 +22,7 @@
 
 /* Weights are at least 1 and sum to 100: at most 100 criteria. */
 #define REVIEW_CRITERIA_MAX	100
-#define REVIEW_KEY_MAX		48	/* keys are at most 40 characters */
+#define REVIEW_KEY_MAX		48	/* keys have at most 40 */
 #define REVIEW_COMMENT_MAX	5000
 
 struct review_criterion {
@@ -42,9 +42,9 @@ struct review_progress {
 	size_t		criteria;
 	size_t		scored;
 	size_t		cannot_judge;
-	size_t		remaining;	/* neither scored nor "cannot judge" */
-	int		has_total;	/* at least one criterion scored */
-	int64_t		total;		/* micropoints (RANK_UNIT), 0-100 */
+	size_t		remaining;	/* not scored, not "cannot judge" */
+	int		has_total;	/* a criterion is scored */
+	int64_t		total;		/* micropoints, 0-100 */
 };
 
 int	review_rubric_load(struct review_rubric *, json_t *);

@@ -25,11 +25,11 @@ struct review_state {
 	int64_t		assignment_id;
 	char		app_status[REVIEW_STATUS_LEN];
 	int		scoring_closed;
-	json_t		*rubric;	/* review_rubric(): [{key, max, weight}] */
-	int64_t		review_id;	/* 0: she has not started one */
+	json_t		*rubric;	/* review_rubric() */
+	int64_t		review_id;	/* 0: none yet */
 	int64_t		version;
-	int		submitted;	/* her review was submitted */
-	int		unsubmitted;	/* with changes not submitted yet */
+	int		submitted;	/* her review is in */
+	int		unsubmitted;	/* changes not submitted */
 	json_t		*working;	/* her working copy, or NULL */
 };
 

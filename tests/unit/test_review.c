@@ -192,7 +192,8 @@ test_merge(void **state)
 	(void)state;
 
 	/* A first save: what is given, null for the rest. */
-	p = js("{\"scores\": {\"impact\": 7}, \"comment_committee\": \"Tốt\"}");
+	p = js("{\"scores\": {\"impact\": 7}, "
+	    "\"comment_committee\": \"Tốt\"}");
 	m = review_merge(NULL, p);
 	w = js("{\"scores\": {\"impact\": 7}, \"comment_applicant\": null, "
 	    "\"comment_committee\": \"Tốt\", \"recommendation\": null}");
