@@ -35,5 +35,8 @@ BEGIN
 	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON priority_categories,
 	    business_stages, reference_labels FROM sen_app;
 	REVOKE UPDATE, DELETE, TRUNCATE ON application_events FROM sen_app;
+	-- What reviewers submitted and said stays as it was.
+	REVOKE UPDATE, DELETE, TRUNCATE ON review_revisions, discussion_posts
+	    FROM sen_app;
 END
 $$;
