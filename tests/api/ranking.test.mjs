@@ -636,10 +636,10 @@ test('20 000 applications and 60 000 reviews: one request, timed', async () => {
         timestamptz '2026-03-01 00:00+07' + (g % 5000) * interval '1 minute'
       FROM generate_series(1, $3::int) g`, [call, first, N]);
     // Three reviewers each, 40 reviewers in all; scores vary with g.
-    await c.query(`INSERT INTO reviews (application_id, reviewer_id, scores, recommendation, status, submitted_at)
+    await c.query(`INSERT INTO reviews (application_id, reviewer_id, scores, recommendation, status, submitted_at, pseudonym)
       SELECT a.id, $2::bigint + ((a.id + k * 7) % 40), jsonb_build_object('impact', (a.id * 7 + k * 3) % 11,
         'plan', CASE WHEN (a.id + k) % 17 = 0 THEN NULL ELSE (a.id * 3 + k) % 6 END, 'team', (a.id + k * 5) % 5),
-        'maybe', 'submitted', now()
+        'maybe', 'submitted', now(), k + 1
       FROM applications a, generate_series(0, 2) k WHERE a.call_id = $1`, [call, rfirst]);
     await c.query(`INSERT INTO priority_claims (application_id, category, status, decided_by, decided_at)
       SELECT a.id, 'poor', 'verified', $2, now() FROM applications a WHERE a.call_id = $1 AND a.id % 4 = 0`, [call, ids.staff]);

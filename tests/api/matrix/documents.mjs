@@ -136,7 +136,8 @@ export async function application(applicantId, status = 'draft') {
            women_capital_pct = 100, woman_manager = true, ward_code = (SELECT min(code) FROM wards)
          WHERE id = $1`, [id]);
     } else {
-      await db.query('UPDATE applications SET status = $2 WHERE id = $1', [id, s]);
+      await db.query(`UPDATE applications SET status = $2, screening_reason = CASE WHEN $2 = 'ineligible'
+          THEN 'Không thuộc đối tượng hỗ trợ' ELSE screening_reason END WHERE id = $1`, [id, s]);
     }
   }
   return id;
