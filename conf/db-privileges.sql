@@ -35,5 +35,7 @@ BEGIN
 	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON priority_categories,
 	    business_stages, reference_labels FROM sen_app;
 	REVOKE UPDATE, DELETE, TRUNCATE ON application_events FROM sen_app;
+	-- A conflict of interest excludes a reviewer for good.
+	REVOKE UPDATE, DELETE, TRUNCATE ON conflicts FROM sen_app;
 END
 $$;
