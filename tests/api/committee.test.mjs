@@ -592,3 +592,70 @@ test('once scoring is closed the committee and assignments stay as they are (409
   }
   assert.ok(adminId > 0);
 });
+
+test('the OpenAPI document names exactly the fields each answer has', async () => {
+  const doc = (await api('GET', '/api/openapi.json')).json;
+  const schema = (n) => doc.components.schemas[n];
+  const keys = (o) => Object.keys(o).sort();
+  const props = (s) => keys(s.properties);
+  // n: a schema's name, or an inline schema.
+  const same = (o, n) => {
+    const s = typeof n === 'string' ? schema(n) : n;
+    assert.deepEqual(keys(o), props(s), JSON.stringify(o));
+    assert.deepEqual(keys(o), [...s.required].sort(), `${JSON.stringify(o)}: required`);
+  };
+  const call = await reviewCall({ k: 2 });
+  const apps = await makeApps(call, 3);
+  const [a, b, c] = revs;
+  await setCommittee(call, [a.id, b.id]);
+  await db.query('INSERT INTO conflicts (application_id, reviewer_id, type, reason, declared_by) VALUES ($1, $2, $3, $4, $5)',
+    [apps[0], a.id, 'other', 'Quen biết', staffId]);
+
+  const committee = await api('GET', `/api/calls/${call}/reviewers`, { token: tokens.staff });
+  same(committee.json, 'Committee');
+  same(committee.json.items[0], 'CommitteeMember');
+  const auto = await api('POST', `/api/calls/${call}/assignments/auto`, { token: tokens.staff });
+  same(auto.json, 'CommitteeAutoResult');
+  same(auto.json.loads[0], 'CommitteeLoad');
+  same(auto.json.short[0], 'CommitteeShortApplication');
+  const list = await api('GET', `/api/calls/${call}/assignments`, { token: tokens.staff });
+  same(list.json, 'CommitteeAssignmentList');
+  same(list.json.summary, schema('CommitteeAssignmentList').properties.summary);
+  same(list.json.items[0], 'CommitteeAssignment');
+  const rel = await release(call);
+  same(rel.json, 'CommitteeReleaseResult');
+  same(rel.json.reviewers[0], schema('CommitteeReleaseResult').properties.reviewers.items);
+  const q = (await queue(b.token)).json;
+  same(q, 'CommitteeQueue');
+  same(q.items[0], 'CommitteeQueueItem');
+  same(q.summary, schema('CommitteeQueue').properties.summary);
+  same(q.items[0].call, schema('CommitteeQueueItem').properties.call);
+
+  const here = q.items.filter((i) => i.call.id === call);
+  assert.equal(here.length, 3);
+  const declared = await declare(b.token, here[0].assignment_id, { conflict: false });
+  const recused = await declare(b.token, here[1].assignment_id, { conflict: true, type: 'other', reason: 'Hàng xóm' });
+  for (const r of [declared, recused]) {
+    assert.equal(r.status, 200, r.text);
+    for (const k of keys(r.json)) assert.ok(props(schema('CommitteeDeclarationResult')).includes(k), k);
+    for (const k of schema('CommitteeDeclarationResult').required) assert.ok(k in r.json, k);
+  }
+  same(recused.json.conflict, 'CommitteeConflict');
+  const conflict = await api('POST', `/api/calls/${call}/conflicts`, {
+    token: tokens.staff, body: { application_id: apps[2], reviewer_id: c.id, type: 'other', reason: 'Quen biết' } });
+  same(conflict.json, 'CommitteeConflictRecorded');
+  same((await api('GET', `/api/calls/${call}/conflicts`, { token: tokens.staff })).json, 'CommitteeConflictList');
+
+  await db.query("UPDATE assignments SET due_at = now() - interval '1 day' WHERE call_id = $1", [call]);
+  const overdue = (await api('GET', `/api/calls/${call}/reviews/overdue`, { token: tokens.staff })).json;
+  same(overdue, 'CommitteeOverdueList');
+  same(overdue.items[0], 'CommitteeOverdueItem');
+
+  // The request schemas name the fields the server accepts.
+  assert.deepEqual(props(schema('CommitteeUpdateRequest')), ['reviewer_ids']);
+  assert.deepEqual(props(schema('CommitteeConflictRequest')), ['application_id', 'reason', 'reviewer_id', 'type']);
+  assert.deepEqual(props(schema('CommitteeAssignmentRequest')), ['application_id', 'reviewer_id']);
+  assert.deepEqual(props(schema('CommitteeDeclarationRequest')), ['conflict', 'reason', 'type']);
+  assert.equal(schema('CommitteeConflictRequest').properties.reason.maxLength, 2000);
+  assert.equal(schema('CommitteeUpdateRequest').properties.reviewer_ids.maxItems, 500);
+});
