@@ -293,12 +293,13 @@ $$;
 
 -- The committee's ETag: a digest of who is on it, so that two members of
 -- staff editing it at once cannot overwrite each other (If-Match), and
--- a committee changed and changed back is the same committee.
+-- a committee changed and changed back is the same committee.  From 1 to
+-- 2 000 000 000, within what api_if_match() reads.
 CREATE FUNCTION committee_version(cid bigint) RETURNS int
 LANGUAGE sql STABLE AS $$
 	SELECT (('x' || substr(md5(coalesce(string_agg(reviewer_id::text, ','
 	    ORDER BY reviewer_id), '')), 1, 8))::bit(32)::bigint
-	    % 2147483646 + 1)::int
+	    % 2000000000 + 1)::int
 	FROM call_reviewers WHERE call_id = cid
 $$;
 
@@ -503,8 +504,10 @@ LANGUAGE sql STABLE AS $$
 	  AND d.id = x.declared_by
 $$;
 
--- An assignment, as staff see it.
-CREATE FUNCTION api_assignment(x assignments) RETURNS json
+-- An assignment, as staff see it, from its row and those it joins (no
+-- query of its own, so that a list of thousands is one join).
+CREATE FUNCTION committee_assignment_json(x assignments, a applications,
+    u users, r reviews) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object(
 	    'id', x.id,
@@ -523,9 +526,14 @@ LANGUAGE sql STABLE AS $$
 	    'declared', x.no_conflict_at IS NOT NULL,
 	    'no_conflict_at', call_time_utc(x.no_conflict_at),
 	    'due_at', call_time_utc(x.due_at),
-	    'overdue', x.due_at < now() AND coalesce(r.status, 'none') <> 'submitted',
+	    'overdue', x.due_at < now() AND committee_review_status(r) <> 'submitted',
 	    'last_reminder_at', call_time_utc(x.last_reminder_at),
 	    'review_status', committee_review_status(r))
+$$;
+
+CREATE FUNCTION api_assignment(x assignments) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT committee_assignment_json(x, a, u, r)
 	FROM applications a
 	JOIN users u ON u.id = x.reviewer_id
 	LEFT JOIN reviews r ON r.application_id = x.application_id
@@ -533,8 +541,10 @@ LANGUAGE sql STABLE AS $$
 	WHERE a.id = x.application_id
 $$;
 
--- Every assignment of a call, and how far the call is covered.
-CREATE FUNCTION api_assignments(cid bigint) RETURNS json
+-- The assignments of a call (optionally of one application or one
+-- reviewer), and how far its eligible applications are covered.
+CREATE FUNCTION api_assignments(cid bigint, app bigint, rev bigint)
+RETURNS json
 LANGUAGE sql STABLE AS $$
 	WITH apps AS (
 		SELECT ap.id, (SELECT count(*) FROM assignments x
@@ -556,9 +566,16 @@ LANGUAGE sql STABLE AS $$
 		    WHERE x.call_id = cid AND x.released_at IS NOT NULL),
 		'unreleased', (SELECT count(*) FROM assignments x
 		    WHERE x.call_id = cid AND x.released_at IS NULL)),
-	    'items', coalesce((SELECT json_agg(api_assignment(x)
+	    'items', coalesce((SELECT json_agg(committee_assignment_json(x, a, u, r)
 		ORDER BY x.application_id, x.reviewer_id)
-		FROM assignments x WHERE x.call_id = cid), '[]'))
+		FROM assignments x
+		JOIN applications a ON a.id = x.application_id
+		JOIN users u ON u.id = x.reviewer_id
+		LEFT JOIN reviews r ON r.application_id = x.application_id
+		    AND r.reviewer_id = x.reviewer_id
+		WHERE x.call_id = cid
+		  AND (app IS NULL OR x.application_id = app)
+		  AND (rev IS NULL OR x.reviewer_id = rev)), '[]'))
 	FROM calls c WHERE c.id = cid
 $$;
 

@@ -383,19 +383,37 @@ assignments_auto(struct api_ctx *ctx)
 	return (db_reply_commit(&db, 200));
 }
 
+/*
+ * GET /api/calls/{id}/assignments[?application_id=][&reviewer_id=]: the
+ * filters narrow the items, not the summary, which is the whole call's.
+ */
 int
 assignments_list(struct api_ctx *ctx)
 {
 	struct db	db;
-	const char	*params[1];
-	char		cid[COMMITTEE_ID_LEN];
+	const char	*params[3];
+	char		cid[COMMITTEE_ID_LEN], aid[COMMITTEE_ID_LEN];
+	char		rid[COMMITTEE_ID_LEN];
+	int64_t		app, rev;
+	int		ra, rr;
+
+	if ((ra = api_query_int(ctx, "application_id", 1, INT64_MAX, 0,
+	    &app)) == -1)
+		return (KORE_RESULT_OK);
+	if ((rr = api_query_int(ctx, "reviewer_id", 1, INT64_MAX, 0,
+	    &rev)) == -1)
+		return (KORE_RESULT_OK);
 
 	(void)snprintf(cid, sizeof(cid), "%lld", (long long)ctx->params[0]);
+	(void)snprintf(aid, sizeof(aid), "%lld", (long long)app);
+	(void)snprintf(rid, sizeof(rid), "%lld", (long long)rev);
 	params[0] = cid;
+	params[1] = ra == 1 ? aid : NULL;
+	params[2] = rr == 1 ? rid : NULL;
 
 	if (!db_open(&db, ctx))
 		return (KORE_RESULT_OK);
-	if (!db_exec(&db, "SELECT api_assignments($1)", 1, params))
+	if (!db_exec(&db, "SELECT api_assignments($1, $2, $3)", 3, params))
 		return (db_fail(&db));
 
 	return (db_reply_row(&db, 200, 0));

@@ -134,6 +134,19 @@ test('no conflicts: every application gets k distinct reviewers, loads within on
   assert.equal(item.reviewer.full_name, pool.find((p) => p.id === item.reviewer.id).name);
   assert.equal(item.business_name, `Cơ sở ${await scalarNum('SELECT applicant_id FROM applications WHERE id = $1', [item.application_id])}`);
   assert.match(item.reference, /^HK-\d{4}-\d{5,}$/);
+
+  // Narrowed to one reviewer or one application; the summary stays whole.
+  const one = await api('GET', `/api/calls/${call}/assignments?reviewer_id=${revs[0]}`, { token: tokens.staff });
+  assert.equal(one.status, 200, one.text);
+  assert.equal(one.json.items.length, load[revs[0]]);
+  assert.ok(one.json.items.every((i) => i.reviewer.id === revs[0]));
+  assert.equal(one.json.summary.assignments, 14);
+  const app = await api('GET', `/api/calls/${call}/assignments?application_id=${apps[3]}&reviewer_id=${perApp[apps[3]][1]}`,
+    { token: tokens.staff });
+  assert.deepEqual(app.json.items.map((i) => [i.application_id, i.reviewer.id]), [[apps[3], perApp[apps[3]][1]]]);
+  for (const q of ['reviewer_id=abc', 'application_id=0', 'reviewer_id=-3', `application_id=${'9'.repeat(30)}`]) {
+    assertErr(assert, await api('GET', `/api/calls/${call}/assignments?${q}`, { token: tokens.staff }), 400, 'validation_failed');
+  }
 });
 
 test('a greedy order fails where a feasible assignment exists: the flow finds it', async () => {
@@ -357,6 +370,28 @@ test('two members of staff pressing auto at once: one proposal, nothing assigned
   for (const app of apps) assert.equal(rows.filter((x) => x.app === app).length, 3);
   // The later run found the earlier one's proposal and kept it.
   assert.deepEqual(a.json.loads, b.json.loads);
+
+  // Four at once: still one proposal.
+  const many = await Promise.all([auto(call), auto(call, tokens.admin), auto(call), auto(call, tokens.admin)]);
+  for (const r of many) assert.equal(r.status, 200, r.text);
+  assert.deepEqual(pairs(await rowsOf(call)), pairs(rows));
+
+  // A run waits for the call's lock: while a transaction here holds it,
+  // the request does not finish; let go, it does.
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT id FROM calls WHERE id = $1 FOR UPDATE', [call]);
+    let done = false;
+    const pending = auto(call).then((r) => { done = true; return r; });
+    await new Promise((res) => { setTimeout(res, 400); });
+    assert.equal(done, false, 'the run waits for the lock on the call');
+    await client.query('COMMIT');
+    const r = await pending;
+    assert.equal(r.status, 200, r.text);
+  } finally {
+    client.release();
+  }
 });
 
 test('auto is refused without a committee, once scoring is closed, and for an unknown call — writing nothing', async () => {
