@@ -173,12 +173,12 @@ int
 reviewers_put(struct api_ctx *ctx)
 {
 	struct db	db;
-	json_t		*body;
+	json_t		*body, *fields;
 	int64_t		want, *ids;
 	size_t		n;
 	const char	*params[3];
 	char		cid[COMMITTEE_ID_LEN], uid[COMMITTEE_ID_LEN];
-	char		*list, msg[400];
+	char		*list;
 
 	if (!api_if_match(ctx, &want))
 		return (KORE_RESULT_OK);
@@ -241,23 +241,22 @@ reviewers_put(struct api_ctx *ctx)
 		    "again"));
 	}
 	if (!db_isnull(&db, 0, 1)) {
-		(void)snprintf(msg, sizeof(msg), "these are not active "
-		    "reviewer accounts: %s", db_value(&db, 0, 1));
+		fields = json_pack("{s:s+}", "reviewer_ids", "these are not "
+		    "active reviewer accounts: ", db_value(&db, 0, 1));
 		kore_free(list);
 		db_close(&db);
 		return (api_error_fields(ctx, 422, "validation_failed",
-		    "Some fields are not valid",
-		    json_pack("{s:s}", "reviewer_ids", msg)));
+		    "Some fields are not valid", fields));
 	}
 	if (!db_isnull(&db, 0, 2)) {
-		(void)snprintf(msg, sizeof(msg), "these reviewers have "
-		    "released assignments or reviews in this call and stay "
-		    "on its committee: %s", db_value(&db, 0, 2));
+		fields = json_pack("{s:s+}", "reviewer_ids", "these reviewers "
+		    "have released assignments or reviews in this call and "
+		    "stay on its committee: ", db_value(&db, 0, 2));
 		kore_free(list);
 		db_close(&db);
 		return (api_error_fields(ctx, 409, "conflict",
 		    "A reviewer with released work cannot leave the committee",
-		    json_pack("{s:s}", "reviewer_ids", msg)));
+		    fields));
 	}
 
 	if (!db_exec(&db, "DELETE FROM call_reviewers WHERE call_id = $1 "

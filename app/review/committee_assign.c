@@ -45,11 +45,19 @@ struct auto_input {
 static void
 auto_input_free(struct auto_input *in)
 {
-	kore_free(in->apps);
-	kore_free(in->revs);
-	kore_free(in->conflicts);
-	kore_free(in->recusals);
-	kore_free(in->fixed);
+	void	*p[5];
+	size_t	 i;
+
+	p[0] = in->apps;
+	p[1] = in->revs;
+	p[2] = in->conflicts;
+	p[3] = in->recusals;
+	p[4] = in->fixed;
+	for (i = 0; i < 5; i++) {
+		if (p[i] != NULL)
+			kore_free(p[i]);
+	}
+	memset(in, 0, sizeof(*in));
 }
 
 static int

@@ -521,10 +521,17 @@ test('overdue reviews are listed for staff; reminders: one per overdue assignmen
   assert.ok(q.summary.overdue >= 1);
   assert.equal((await queue(c.token)).json.items.find((i) => i.assignment_id === onTime).overdue, false);
 
-  // The job, called as the housekeeping calls it: twice the same day.
+  // The job, called as the housekeeping calls it (as the server's own
+  // role, sen_app): twice the same day.
   const reminders = () => db.query("SELECT * FROM outbox WHERE event = 'review.reminder' AND dedupe_key ~ $1 ORDER BY id",
     [`^review_reminder:(${late}|${lateEn}|${done}|${onTime}):`]);
-  const first = Number(await scalar('SELECT review_reminders()'));
+  const server = appPool();
+  let first;
+  try {
+    first = Number((await server.query('SELECT review_reminders() AS n')).rows[0].n);
+  } finally {
+    await server.end();
+  }
   assert.ok(first >= 2);
   const sent = (await reminders()).rows;
   assert.equal(sent.length, 2);
@@ -538,6 +545,8 @@ test('overdue reviews are listed for staff; reminders: one per overdue assignmen
   assert.deepEqual([en.dedupe_key, en.locale], [`review_reminder:${lateEn}:${day}`, 'en']);
   assert.match(en.subject, /^Sen: reminder — ".+" is overdue$/);
   assert.ok((await assignmentOf(late)).last_reminder_at);
+  assert.equal(await scalarNum("SELECT count(*) FROM audit_log WHERE action = 'reviews.remind' AND entity = 'assignments' AND entity_id = $1",
+    [String(late)]), 1);
   assert.equal((await assignmentOf(done)).last_reminder_at, null);
   assert.equal((await assignmentOf(onTime)).last_reminder_at, null);
 
