@@ -38,5 +38,7 @@ BEGIN
 	-- What reviewers submitted and said stays as it was.
 	REVOKE UPDATE, DELETE, TRUNCATE ON review_revisions, discussion_posts
 	    FROM sen_app;
+	-- A conflict of interest excludes a reviewer for good.
+	REVOKE UPDATE, DELETE, TRUNCATE ON conflicts FROM sen_app;
 END
 $$;

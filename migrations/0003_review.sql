@@ -775,3 +775,680 @@ CREATE TRIGGER review_revisions_audit AFTER INSERT ON review_revisions
 	FOR EACH ROW EXECUTE FUNCTION audit_row();
 CREATE TRIGGER discussion_posts_audit AFTER INSERT ON discussion_posts
 	FOR EACH ROW EXECUTE FUNCTION audit_row();
+
+-- ==== committee ====
+-- The committee of a call, conflicts of interest, assignments from their
+-- proposal to their release, the reviewer's declaration, her queue,
+-- overdue reviews and their reminders (app/review/committee*.c).
+--
+-- Rules kept here as well as in the handlers:
+--   * only active reviewer accounts join a committee or get assignments,
+--     and only eligible (or in_review) applications are assigned;
+--   * a conflict of interest is never updated or deleted, and recording
+--     one removes the pair's assignment;
+--   * an assignment whose review was submitted is never deleted; deleting
+--     one takes its draft review along (it counted for nothing);
+--   * a reviewer leaves a committee only while none of her assignments in
+--     the call was released and she has no review there: her unreleased
+--     assignments (proposals she never saw) go with her;
+--   * a declaration is made once: no_conflict_at, once set, stays.
+
+-- Kinds of conflict, as people read them.
+CREATE FUNCTION committee_conflict_label(kind text, loc text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE loc WHEN 'en' THEN CASE kind
+		WHEN 'family' THEN 'family relationship'
+		WHEN 'business' THEN 'business relationship'
+		WHEN 'same_household' THEN 'same household'
+		ELSE 'other' END
+	ELSE CASE kind
+		WHEN 'family' THEN 'quan hệ gia đình'
+		WHEN 'business' THEN 'quan hệ kinh doanh'
+		WHEN 'same_household' THEN 'cùng hộ gia đình'
+		ELSE 'lý do khác' END
+	END
+$$;
+
+-- {name} placeholders of a template filled from vars in one pass, so
+-- that a value which itself holds "{…}" (a reason typed by a person) is
+-- never expanded; unknown placeholders stay as they are.
+CREATE FUNCTION committee_fill(t text, vars jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	out_	text := '';
+	i	int;
+	j	int;
+	k	text;
+BEGIN
+	LOOP
+		i := strpos(t, '{');
+		EXIT WHEN i = 0;
+		j := strpos(substr(t, i), '}');
+		EXIT WHEN j = 0;
+		k := substr(t, i + 1, j - 2);
+		IF vars ? k THEN
+			out_ := out_ || substr(t, 1, i - 1) || coalesce(vars ->> k, '');
+		ELSE
+			out_ := out_ || substr(t, 1, i + j - 1);
+		END IF;
+		t := substr(t, i + j);
+	END LOOP;
+	RETURN out_ || t;
+END
+$$;
+
+-- A due date as reviewers read it: Hà Nội wall time.
+CREATE FUNCTION committee_due_text(t timestamptz, loc text) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN t IS NULL THEN
+		CASE loc WHEN 'en' THEN 'not set' ELSE 'chưa ấn định' END
+	ELSE to_char(t AT TIME ZONE 'Asia/Ho_Chi_Minh', 'HH24:MI DD/MM/YYYY')
+	    || CASE loc WHEN 'en' THEN ' (Hà Nội time)' ELSE '' END END
+$$;
+
+INSERT INTO message_templates (event, locale, subject, body) VALUES
+	('review.assigned', 'vi',
+	 'Sen: {n} hồ sơ mới cần chấm — {call}',
+	 'Kính gửi {name},' || chr(10) || chr(10) ||
+	 'Bạn được giao {n} hồ sơ mới cần chấm trong đợt hỗ trợ "{call}". Hạn chấm: {due}.' || chr(10) || chr(10) ||
+	 'Trước khi xem mỗi hồ sơ, bạn cần xác nhận không có xung đột lợi ích với hồ sơ đó, hoặc xin rút nếu có. ' ||
+	 'Danh sách hồ sơ ở mục "Hồ sơ cần chấm" trên Sen.'),
+	('review.assigned', 'en',
+	 'Sen: {n} new applications to review — {call}',
+	 'Dear {name},' || chr(10) || chr(10) ||
+	 'You have {n} new applications to review in "{call}", by {due}.' || chr(10) || chr(10) ||
+	 'Before you read each application, declare that you have no conflict of interest with it, or recuse yourself. ' ||
+	 'Your queue is under "My reviews" on Sen.'),
+	('review.reminder', 'vi',
+	 'Sen: nhắc chấm hồ sơ "{business}" (đã quá hạn)',
+	 'Kính gửi {name},' || chr(10) || chr(10) ||
+	 'Hồ sơ "{business}" trong đợt hỗ trợ "{call}" đã quá hạn chấm ({due}) mà phiếu chấm của bạn chưa được nộp. ' ||
+	 'Xin hãy hoàn thành và nộp phiếu chấm trên Sen, hoặc báo cho cán bộ nếu bạn không thể chấm hồ sơ này.'),
+	('review.reminder', 'en',
+	 'Sen: reminder — "{business}" is overdue',
+	 'Dear {name},' || chr(10) || chr(10) ||
+	 'Your review of "{business}" in "{call}" was due by {due} and has not been submitted. ' ||
+	 'Please complete and submit it on Sen, or tell the staff if you cannot review this application.'),
+	('review.recusal', 'vi',
+	 'Sen: {reviewer} xin rút khỏi hồ sơ {reference}',
+	 'Thành viên hội đồng {reviewer} đã khai báo xung đột lợi ích ({type}) với hồ sơ {reference} ("{business}") ' ||
+	 'của đợt hỗ trợ "{call}" và sẽ không chấm hồ sơ này.' || chr(10) || chr(10) ||
+	 'Lý do: {reason}' || chr(10) || chr(10) ||
+	 'Hồ sơ còn {have}/{need} người chấm. Hãy phân công người khác; phân công tự động sẽ không bao giờ giao lại hồ sơ này cho {reviewer}.'),
+	('review.recusal', 'en',
+	 'Sen: {reviewer} recused from application {reference}',
+	 'Committee member {reviewer} declared a conflict of interest ({type}) with application {reference} ("{business}") ' ||
+	 'in "{call}" and will not review it.' || chr(10) || chr(10) ||
+	 'Reason: {reason}' || chr(10) || chr(10) ||
+	 'The application now has {have} of {need} reviewers. Assign someone else; automatic assignment will never give it to {reviewer} again.');
+
+-- Once scoring is closed, or the call decided, its committee and
+-- assignments stay as they were: the reason, or NULL while open.
+CREATE FUNCTION committee_frozen(c calls) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT CASE
+	WHEN c.status IN ('decided', 'archived') THEN
+		'The call is ' || c.status || ': its committee and assignments can no longer change'
+	WHEN c.scoring_closed_at IS NOT NULL THEN
+		'Scoring of this call is closed: its committee and assignments can no longer change'
+	END
+$$;
+
+-- The committee's ETag: a digest of who is on it, so that two members of
+-- staff editing it at once cannot overwrite each other (If-Match), and
+-- a committee changed and changed back is the same committee.  From 1 to
+-- 2 000 000 000, within what api_if_match() reads.
+CREATE FUNCTION committee_version(cid bigint) RETURNS int
+LANGUAGE sql STABLE AS $$
+	SELECT (('x' || substr(md5(coalesce(string_agg(reviewer_id::text, ','
+	    ORDER BY reviewer_id), '')), 1, 8))::bit(32)::bigint
+	    % 2000000000 + 1)::int
+	FROM call_reviewers WHERE call_id = cid
+$$;
+
+-- Only active reviewer accounts join a committee.
+CREATE FUNCTION call_reviewers_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		-- Already a member (ON CONFLICT DO NOTHING will keep her).
+		IF EXISTS (SELECT 1 FROM call_reviewers WHERE call_id = NEW.call_id
+		    AND reviewer_id = NEW.reviewer_id) THEN
+			RETURN NEW;
+		END IF;
+		IF NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.reviewer_id
+		    AND role = 'reviewer' AND disabled_at IS NULL) THEN
+			RAISE EXCEPTION 'only an active reviewer account can join a committee'
+			    USING ERRCODE = 'SN422', COLUMN = 'reviewer_ids';
+		END IF;
+		RETURN NEW;
+	END IF;
+	IF EXISTS (SELECT 1 FROM assignments WHERE call_id = OLD.call_id
+	    AND reviewer_id = OLD.reviewer_id AND released_at IS NOT NULL)
+	    OR EXISTS (SELECT 1 FROM reviews r JOIN applications a
+		ON a.id = r.application_id WHERE a.call_id = OLD.call_id
+		AND r.reviewer_id = OLD.reviewer_id) THEN
+		RAISE EXCEPTION 'a reviewer whose assignments were released cannot leave the committee'
+		    USING ERRCODE = 'SN409', COLUMN = 'reviewer_ids';
+	END IF;
+	DELETE FROM assignments WHERE call_id = OLD.call_id
+	    AND reviewer_id = OLD.reviewer_id;
+	RETURN OLD;
+END
+$$;
+
+CREATE TRIGGER call_reviewers_guard BEFORE INSERT OR DELETE ON call_reviewers
+	FOR EACH ROW EXECUTE FUNCTION call_reviewers_guard();
+
+-- Conflicts are history: never changed, never deleted.
+CREATE FUNCTION conflicts_immutable() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'a conflict of interest is never changed or deleted'
+	    USING ERRCODE = 'SN409';
+END
+$$;
+
+CREATE TRIGGER conflicts_immutable BEFORE UPDATE OR DELETE ON conflicts
+	FOR EACH ROW EXECUTE FUNCTION conflicts_immutable();
+CREATE TRIGGER conflicts_no_truncate BEFORE TRUNCATE ON conflicts
+	FOR EACH STATEMENT EXECUTE FUNCTION conflicts_immutable();
+
+-- A conflict removes the pair's assignment (assignments_release_guard
+-- refuses when her review was submitted).
+CREATE FUNCTION conflicts_apply() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM assignments WHERE application_id = NEW.application_id
+	    AND reviewer_id = NEW.reviewer_id;
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER conflicts_apply AFTER INSERT ON conflicts
+	FOR EACH ROW EXECUTE FUNCTION conflicts_apply();
+
+CREATE INDEX conflicts_reviewer_idx ON conflicts (reviewer_id);
+
+-- More of who may be assigned: an active reviewer, an application that
+-- is eligible or in review (checked when the pair is made).
+CREATE FUNCTION assignments_guard_more() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.reviewer_id
+	    AND role = 'reviewer' AND disabled_at IS NULL) THEN
+		RAISE EXCEPTION 'only an active reviewer account can be assigned'
+		    USING ERRCODE = 'SN422', COLUMN = 'reviewer_id';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.application_id
+	    AND status IN ('eligible', 'in_review')) THEN
+		RAISE EXCEPTION 'only an eligible application can be assigned'
+		    USING ERRCODE = 'SN422', COLUMN = 'application_id';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER assignments_guard_more BEFORE INSERT OR UPDATE OF
+	application_id, reviewer_id ON assignments
+	FOR EACH ROW EXECUTE FUNCTION assignments_guard_more();
+
+-- Released stays released, a declaration is final.
+CREATE FUNCTION assignments_update_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF OLD.released_at IS NOT NULL AND NEW.released_at IS DISTINCT FROM OLD.released_at THEN
+		RAISE EXCEPTION 'a released assignment stays released'
+		    USING ERRCODE = 'SN409', COLUMN = 'released_at';
+	END IF;
+	IF OLD.no_conflict_at IS NOT NULL AND NEW.no_conflict_at IS DISTINCT FROM OLD.no_conflict_at THEN
+		RAISE EXCEPTION 'the declaration for this assignment has already been made'
+		    USING ERRCODE = 'SN409', COLUMN = 'conflict';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER assignments_update_guard BEFORE UPDATE ON assignments
+	FOR EACH ROW EXECUTE FUNCTION assignments_update_guard();
+
+ALTER TABLE assignments
+	ADD CONSTRAINT assignments_no_conflict_at_check
+	    CHECK (no_conflict_at IS NULL OR released_at IS NOT NULL),
+	ADD CONSTRAINT assignments_due_at_check
+	    CHECK (due_at IS NULL OR released_at IS NOT NULL);
+
+-- A review is submitted when it has been at least once (a revision kept).
+CREATE FUNCTION committee_review_submitted(app bigint, rev bigint)
+RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM reviews r WHERE r.application_id = app
+	    AND r.reviewer_id = rev AND (r.status = 'submitted'
+	    OR r.submitted_at IS NOT NULL OR EXISTS (SELECT 1
+		FROM review_revisions v WHERE v.review_id = r.id)))
+$$;
+
+-- An assignment whose review was submitted stays (the review counts in
+-- the ranking); deleting another takes its draft review along.
+CREATE FUNCTION assignments_delete_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF committee_review_submitted(OLD.application_id, OLD.reviewer_id) THEN
+		RAISE EXCEPTION 'the reviewer has submitted her review of this application: the assignment stays'
+		    USING ERRCODE = 'SN409', COLUMN = 'assignment';
+	END IF;
+	DELETE FROM reviews WHERE application_id = OLD.application_id
+	    AND reviewer_id = OLD.reviewer_id;
+	RETURN OLD;
+END
+$$;
+
+CREATE TRIGGER assignments_delete_guard BEFORE DELETE ON assignments
+	FOR EACH ROW EXECUTE FUNCTION assignments_delete_guard();
+
+CREATE INDEX assignments_due_idx ON assignments (due_at)
+	WHERE released_at IS NOT NULL;
+
+-- The status of the reviewer's review of an application.
+CREATE FUNCTION committee_review_status(r reviews) RETURNS text
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN r.id IS NULL THEN 'none' ELSE r.status END
+$$;
+
+-- The committee of a call, as staff see it.
+CREATE FUNCTION api_committee(cid bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+	    'call_id', cid,
+	    'version', committee_version(cid),
+	    'items', coalesce((SELECT json_agg(json_build_object(
+		'id', u.id,
+		'full_name', u.full_name,
+		'email', u.email,
+		'locale', u.locale,
+		'disabled', u.disabled_at IS NOT NULL,
+		'added_at', call_time_utc(cr.added_at),
+		'added_by', cr.added_by,
+		'assignments', (SELECT count(*) FROM assignments a
+		    WHERE a.call_id = cid AND a.reviewer_id = u.id),
+		'released', (SELECT count(*) FROM assignments a
+		    WHERE a.call_id = cid AND a.reviewer_id = u.id
+		    AND a.released_at IS NOT NULL),
+		'reviews_submitted', (SELECT count(*) FROM reviews r
+		    JOIN applications ap ON ap.id = r.application_id
+		    WHERE ap.call_id = cid AND r.reviewer_id = u.id
+		    AND r.status = 'submitted'))
+		ORDER BY u.full_name COLLATE sen_vi, u.id)
+		FROM call_reviewers cr JOIN users u ON u.id = cr.reviewer_id
+		WHERE cr.call_id = cid), '[]'))
+$$;
+
+-- A conflict of interest, as staff see it.
+CREATE FUNCTION api_conflict(x conflicts) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+	    'id', x.id,
+	    'application_id', x.application_id,
+	    'reference', a.reference,
+	    'business_name', a.business_name,
+	    'reviewer', json_build_object('id', r.id, 'full_name', r.full_name),
+	    'type', x.type,
+	    'type_label', json_build_object(
+		'vi', committee_conflict_label(x.type, 'vi'),
+		'en', committee_conflict_label(x.type, 'en')),
+	    'reason', x.reason,
+	    'source', CASE WHEN x.declared_by = x.reviewer_id
+		THEN 'recusal' ELSE 'staff' END,
+	    'declared_by', json_build_object('id', d.id,
+		'full_name', d.full_name, 'role', d.role),
+	    'declared_at', call_time_utc(x.declared_at))
+	FROM applications a, users r, users d
+	WHERE a.id = x.application_id AND r.id = x.reviewer_id
+	  AND d.id = x.declared_by
+$$;
+
+-- An assignment, as staff see it, from its row and those it joins (no
+-- query of its own, so that a list of thousands is one join).
+CREATE FUNCTION committee_assignment_json(x assignments, a applications,
+    u users, r reviews) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+	    'id', x.id,
+	    'call_id', x.call_id,
+	    'application_id', x.application_id,
+	    'reference', a.reference,
+	    'business_name', a.business_name,
+	    'application_status', a.status,
+	    'reviewer', json_build_object('id', u.id, 'full_name', u.full_name,
+		'disabled', u.disabled_at IS NOT NULL),
+	    'source', x.source,
+	    'created_at', call_time_utc(x.created_at),
+	    'created_by', x.created_by,
+	    'released', x.released_at IS NOT NULL,
+	    'released_at', call_time_utc(x.released_at),
+	    'declared', x.no_conflict_at IS NOT NULL,
+	    'no_conflict_at', call_time_utc(x.no_conflict_at),
+	    'due_at', call_time_utc(x.due_at),
+	    'overdue', x.due_at < now() AND committee_review_status(r) <> 'submitted',
+	    'last_reminder_at', call_time_utc(x.last_reminder_at),
+	    'review_status', committee_review_status(r))
+$$;
+
+CREATE FUNCTION api_assignment(x assignments) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT committee_assignment_json(x, a, u, r)
+	FROM applications a
+	JOIN users u ON u.id = x.reviewer_id
+	LEFT JOIN reviews r ON r.application_id = x.application_id
+	    AND r.reviewer_id = x.reviewer_id
+	WHERE a.id = x.application_id
+$$;
+
+-- The assignments of a call (optionally of one application or one
+-- reviewer), and how far its eligible applications are covered.
+CREATE FUNCTION api_assignments(cid bigint, app bigint, rev bigint)
+RETURNS json
+LANGUAGE sql STABLE AS $$
+	WITH apps AS (
+		SELECT ap.id, (SELECT count(*) FROM assignments x
+		    WHERE x.application_id = ap.id AND x.call_id = cid) AS n
+		FROM applications ap
+		WHERE ap.call_id = cid AND ap.status IN ('eligible', 'in_review'))
+	SELECT json_build_object(
+	    'call_id', c.id,
+	    'reviewers_per_application', c.reviewers_per_application,
+	    'review_due_at', call_time_utc(c.review_due_at),
+	    'assignments_released_at', call_time_utc(c.assignments_released_at),
+	    'summary', json_build_object(
+		'applications', (SELECT count(*) FROM apps),
+		'applications_short', (SELECT count(*) FROM apps
+		    WHERE n < c.reviewers_per_application),
+		'assignments', (SELECT count(*) FROM assignments x
+		    WHERE x.call_id = cid),
+		'released', (SELECT count(*) FROM assignments x
+		    WHERE x.call_id = cid AND x.released_at IS NOT NULL),
+		'unreleased', (SELECT count(*) FROM assignments x
+		    WHERE x.call_id = cid AND x.released_at IS NULL)),
+	    'items', coalesce((SELECT json_agg(committee_assignment_json(x, a, u, r)
+		ORDER BY x.application_id, x.reviewer_id)
+		FROM assignments x
+		JOIN applications a ON a.id = x.application_id
+		JOIN users u ON u.id = x.reviewer_id
+		LEFT JOIN reviews r ON r.application_id = x.application_id
+		    AND r.reviewer_id = x.reviewer_id
+		WHERE x.call_id = cid
+		  AND (app IS NULL OR x.application_id = app)
+		  AND (rev IS NULL OR x.reviewer_id = rev)), '[]'))
+	FROM calls c WHERE c.id = cid
+$$;
+
+-- Release the call's proposed assignments: reviewers see them from now
+-- on, due by the call's review_due_at, and each reviewer with new work
+-- gets one message (e-mail, in her language).  The caller has locked the
+-- call and checked that it is open and has a due date ahead.
+CREATE FUNCTION committee_release(cid bigint) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	c	calls;
+	out_	json;
+BEGIN
+	SELECT * INTO c FROM calls WHERE id = cid;
+
+	WITH rel AS (
+		UPDATE assignments SET released_at = now(), due_at = c.review_due_at
+		WHERE call_id = cid AND released_at IS NULL
+		RETURNING id, reviewer_id),
+	per AS (
+		SELECT reviewer_id, count(*) AS n, max(id) AS last
+		FROM rel GROUP BY reviewer_id),
+	msg AS (
+		INSERT INTO outbox (user_id, channel, recipient, locale, event,
+		    subject, body, dedupe_key)
+		SELECT u.id, 'email', u.email, u.locale, 'review.assigned',
+		    committee_fill(t.subject, v.vars),
+		    committee_fill(t.body, v.vars),
+		    format('assignments_released:%s:%s:%s', cid, u.id, per.last)
+		FROM per
+		JOIN users u ON u.id = per.reviewer_id
+		JOIN message_templates t ON t.event = 'review.assigned'
+		    AND t.locale = u.locale
+		CROSS JOIN LATERAL (SELECT jsonb_build_object(
+		    'name', u.full_name, 'n', per.n,
+		    'call', CASE u.locale WHEN 'en' THEN c.title_en ELSE c.title_vi END,
+		    'due', committee_due_text(c.review_due_at, u.locale)) AS vars) v
+		WHERE u.disabled_at IS NULL
+		ON CONFLICT (dedupe_key) DO NOTHING
+		RETURNING user_id)
+	SELECT json_build_object(
+	    'call_id', cid,
+	    'released', (SELECT coalesce(sum(n), 0) FROM per),
+	    'due_at', call_time_utc(c.review_due_at),
+	    'due_at_local', call_time_local(c.review_due_at),
+	    'messages', (SELECT count(*) FROM msg),
+	    'reviewers', (SELECT coalesce(json_agg(json_build_object(
+		'id', u.id, 'full_name', u.full_name, 'released', per.n)
+		ORDER BY u.full_name COLLATE sen_vi, u.id), '[]')
+		FROM per JOIN users u ON u.id = per.reviewer_id))
+	INTO out_;
+
+	IF (out_ ->> 'released')::int > 0 THEN
+		UPDATE calls SET assignments_released_at = now() WHERE id = cid;
+	END IF;
+	RETURN out_;
+END
+$$;
+
+-- The reviewer's declaration on her own released assignment: no
+-- conflict, or a recusal (a conflicts row declared by her, which removes
+-- the assignment, and a message to every active member of staff).
+CREATE FUNCTION committee_declare(aid bigint, uid bigint, has_conflict boolean,
+    kind text, why text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	x	assignments;
+	c	calls;
+	ap	applications;
+	me	users;
+	cid	bigint;
+	xid	bigint;
+	have	int;
+	sent	int;
+BEGIN
+	-- The call first, as every write to its assignments does.
+	SELECT call_id INTO cid FROM assignments
+	    WHERE id = aid AND reviewer_id = uid AND released_at IS NOT NULL;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'No such assignment' USING ERRCODE = 'SN404';
+	END IF;
+	SELECT * INTO c FROM calls WHERE id = cid FOR UPDATE;
+	SELECT * INTO x FROM assignments
+	    WHERE id = aid AND reviewer_id = uid AND released_at IS NOT NULL
+	    FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'No such assignment' USING ERRCODE = 'SN404';
+	END IF;
+	IF x.no_conflict_at IS NOT NULL THEN
+		RAISE EXCEPTION 'You have already declared that you have no conflict of interest with this application'
+		    USING ERRCODE = 'SN409', COLUMN = 'conflict';
+	END IF;
+
+	IF NOT has_conflict THEN
+		UPDATE assignments SET no_conflict_at = now() WHERE id = aid
+		    RETURNING * INTO x;
+		RETURN json_build_object(
+		    'assignment_id', x.id,
+		    'application_id', x.application_id,
+		    'declaration', 'no_conflict',
+		    'declared_at', call_time_utc(x.no_conflict_at));
+	END IF;
+
+	INSERT INTO conflicts (application_id, reviewer_id, type, reason,
+	    declared_by)
+	VALUES (x.application_id, uid, kind, btrim(why), uid)
+	RETURNING id INTO xid;
+
+	SELECT * INTO ap FROM applications WHERE id = x.application_id;
+	SELECT * INTO me FROM users WHERE id = uid;
+	SELECT count(*) INTO have FROM assignments
+	    WHERE application_id = x.application_id;
+
+	WITH msg AS (
+		INSERT INTO outbox (user_id, channel, recipient, locale, event,
+		    subject, body, dedupe_key)
+		SELECT s.id, 'email', s.email, s.locale, 'review.recusal',
+		    committee_fill(t.subject, v.vars),
+		    committee_fill(t.body, v.vars),
+		    format('recusal:%s:%s', aid, s.id)
+		FROM users s
+		JOIN message_templates t ON t.event = 'review.recusal'
+		    AND t.locale = s.locale
+		CROSS JOIN LATERAL (SELECT jsonb_build_object(
+		    'reviewer', me.full_name,
+		    'reference', ap.reference,
+		    'business', ap.business_name,
+		    'call', CASE s.locale WHEN 'en' THEN c.title_en ELSE c.title_vi END,
+		    'type', committee_conflict_label(kind, s.locale),
+		    'reason', btrim(why),
+		    'have', have,
+		    'need', c.reviewers_per_application) AS vars) v
+		WHERE s.role = 'staff' AND s.disabled_at IS NULL
+		ON CONFLICT (dedupe_key) DO NOTHING
+		RETURNING 1)
+	SELECT count(*) INTO sent FROM msg;
+
+	RETURN json_build_object(
+	    'assignment_id', aid,
+	    'application_id', x.application_id,
+	    'declaration', 'recused',
+	    'conflict', (SELECT api_conflict(k) FROM conflicts k WHERE k.id = xid),
+	    'staff_notified', sent);
+END
+$$;
+
+-- The reviewer's queue: her released assignments with the blind
+-- business content needed to recognise a conflict (never the
+-- applicant's name, contact details or anything personal).
+CREATE FUNCTION api_review_queue(uid bigint, loc text) RETURNS json
+LANGUAGE sql STABLE AS $$
+	WITH q AS (
+		SELECT x.*, ap.business_name, ap.stage, ap.sector, c.title_vi,
+		    c.title_en, c.scoring_closed_at, committee_review_status(r) AS rs
+		FROM assignments x
+		JOIN applications ap ON ap.id = x.application_id
+		JOIN calls c ON c.id = x.call_id
+		LEFT JOIN reviews r ON r.application_id = x.application_id
+		    AND r.reviewer_id = x.reviewer_id
+		WHERE x.reviewer_id = uid AND x.released_at IS NOT NULL)
+	SELECT json_build_object(
+	    'summary', json_build_object(
+		'total', (SELECT count(*) FROM q),
+		'to_declare', (SELECT count(*) FROM q WHERE no_conflict_at IS NULL),
+		'to_review', (SELECT count(*) FROM q WHERE rs <> 'submitted'),
+		'submitted', (SELECT count(*) FROM q WHERE rs = 'submitted'),
+		'overdue', (SELECT count(*) FROM q
+		    WHERE due_at < now() AND rs <> 'submitted')),
+	    'items', coalesce((SELECT json_agg(json_build_object(
+		'assignment_id', q.id,
+		'application_id', q.application_id,
+		'business_name', q.business_name,
+		'stage', q.stage,
+		'sector', q.sector,
+		'call', json_build_object('id', q.call_id, 'title',
+		    CASE loc WHEN 'en' THEN q.title_en ELSE q.title_vi END),
+		'released_at', call_time_utc(q.released_at),
+		'due_at', call_time_utc(q.due_at),
+		'due_at_local', call_time_local(q.due_at),
+		'overdue', q.due_at < now() AND q.rs <> 'submitted',
+		'declaration', CASE WHEN q.no_conflict_at IS NULL
+		    THEN 'pending' ELSE 'no_conflict' END,
+		'declared_at', call_time_utc(q.no_conflict_at),
+		'review_status', q.rs,
+		'scoring_open', q.scoring_closed_at IS NULL)
+		ORDER BY q.rs = 'submitted', q.due_at, q.id) FROM q), '[]'))
+$$;
+
+-- Released assignments past due without a submitted review.
+CREATE FUNCTION api_overdue(cid bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+	    'call_id', cid,
+	    'items', coalesce((SELECT json_agg(json_build_object(
+		'assignment_id', x.id,
+		'application_id', x.application_id,
+		'reference', ap.reference,
+		'business_name', ap.business_name,
+		'reviewer', json_build_object('id', u.id,
+		    'full_name', u.full_name, 'email', u.email),
+		'due_at', call_time_utc(x.due_at),
+		'days_overdue', applications_today()
+		    - (x.due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+		'declared', x.no_conflict_at IS NOT NULL,
+		'review_status', committee_review_status(r),
+		'last_reminder_at', call_time_utc(x.last_reminder_at))
+		ORDER BY x.due_at, u.full_name COLLATE sen_vi, x.id)
+		FROM assignments x
+		JOIN applications ap ON ap.id = x.application_id
+		JOIN users u ON u.id = x.reviewer_id
+		LEFT JOIN reviews r ON r.application_id = x.application_id
+		    AND r.reviewer_id = x.reviewer_id
+		WHERE x.call_id = cid AND x.released_at IS NOT NULL
+		  AND x.due_at < now()
+		  AND coalesce(r.status, 'none') <> 'submitted'), '[]'))
+$$;
+
+-- Reminders of overdue reviews: one message per overdue assignment per
+-- Hà Nội day (the dedupe key holds the date), in the reviewer's
+-- language, and last_reminder_at on the assignments reminded.  The
+-- housekeeping of the first worker calls it every 15 minutes
+-- (app/core/housekeeping.c); calling it again the same day queues
+-- nothing new.  Calls whose scoring is closed are left alone: nobody can
+-- submit any more.  Returns the number of messages queued.
+CREATE FUNCTION review_reminders() RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+	n	int;
+BEGIN
+	IF coalesce(current_setting('sen.action', true), '') = '' THEN
+		PERFORM set_config('sen.action', 'reviews.remind', true);
+	END IF;
+
+	WITH due AS (
+		SELECT x.id, x.due_at, u.id AS uid, u.email, u.locale,
+		    u.full_name, ap.business_name, c.title_vi, c.title_en
+		FROM assignments x
+		JOIN users u ON u.id = x.reviewer_id
+		JOIN applications ap ON ap.id = x.application_id
+		JOIN calls c ON c.id = x.call_id
+		LEFT JOIN reviews r ON r.application_id = x.application_id
+		    AND r.reviewer_id = x.reviewer_id
+		WHERE x.released_at IS NOT NULL AND x.due_at < now()
+		  AND coalesce(r.status, 'none') <> 'submitted'
+		  AND u.disabled_at IS NULL
+		  AND committee_frozen(c) IS NULL),
+	msg AS (
+		INSERT INTO outbox (user_id, channel, recipient, locale, event,
+		    subject, body, dedupe_key)
+		SELECT d.uid, 'email', d.email, d.locale, 'review.reminder',
+		    committee_fill(t.subject, v.vars),
+		    committee_fill(t.body, v.vars),
+		    format('review_reminder:%s:%s', d.id,
+			to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'))
+		FROM due d
+		JOIN message_templates t ON t.event = 'review.reminder'
+		    AND t.locale = d.locale
+		CROSS JOIN LATERAL (SELECT jsonb_build_object(
+		    'name', d.full_name,
+		    'business', d.business_name,
+		    'call', CASE d.locale WHEN 'en' THEN d.title_en ELSE d.title_vi END,
+		    'due', committee_due_text(d.due_at, d.locale)) AS vars) v
+		ON CONFLICT (dedupe_key) DO NOTHING
+		RETURNING dedupe_key),
+	upd AS (
+		UPDATE assignments x SET last_reminder_at = now()
+		FROM msg WHERE x.id = split_part(msg.dedupe_key, ':', 2)::bigint
+		RETURNING x.id)
+	SELECT count(*) INTO n FROM upd;
+
+	RETURN n;
+END
+$$;

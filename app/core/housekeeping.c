@@ -1,6 +1,7 @@
 /*
- * Periodic clean-up, run by the first worker only: expired sessions and
- * old login failures serve nobody and would slow their indexes down.
+ * Periodic work, run by the first worker only: expired sessions and old
+ * login failures serve nobody and would slow their indexes down; and
+ * reviewers whose reviews are overdue get their daily reminder.
  */
 
 #include "sen.h"
@@ -16,6 +17,24 @@
 #define TICK_MS			1000
 
 static u_int64_t	last_run;
+
+/*
+ * Reminders of overdue reviews: one message per overdue assignment per
+ * Hà Nội day, queued in the outbox by review_reminders() (migrations/
+ * 0003, one INSERT ... SELECT; its dedupe key makes a second run the
+ * same day queue nothing).  Its own statement, so that a failure here
+ * does not undo the clean-up.
+ */
+static void
+housekeeping_reminders(struct kore_pgsql *sql)
+{
+	if (sql->result != NULL) {
+		PQclear(sql->result);
+		sql->result = NULL;
+	}
+	if (!kore_pgsql_query(sql, "SELECT review_reminders()"))
+		kore_pgsql_logerror(sql);
+}
 
 static void
 housekeeping(void *arg, u_int64_t now)
@@ -38,6 +57,7 @@ housekeeping(void *arg, u_int64_t now)
 	    "DELETE FROM sessions WHERE expires_at < now(); "
 	    "DELETE FROM login_failures WHERE at < now() - interval '1 day'"))
 		kore_pgsql_logerror(&sql);
+	housekeeping_reminders(&sql);
 
 	kore_pgsql_cleanup(&sql);
 }
