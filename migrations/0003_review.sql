@@ -954,13 +954,16 @@ CREATE TRIGGER conflicts_immutable BEFORE UPDATE OR DELETE ON conflicts
 CREATE TRIGGER conflicts_no_truncate BEFORE TRUNCATE ON conflicts
 	FOR EACH STATEMENT EXECUTE FUNCTION conflicts_immutable();
 
--- A conflict removes the pair's assignment (assignments_release_guard
--- refuses when her review was submitted).
+-- A conflict removes the pair's assignment and draft review.  When her
+-- review was already submitted, both stay as history and the review
+-- simply stops counting (review_counts excludes conflicted reviewers).
 CREATE FUNCTION conflicts_apply() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	DELETE FROM assignments WHERE application_id = NEW.application_id
-	    AND reviewer_id = NEW.reviewer_id;
+	IF NOT committee_review_submitted(NEW.application_id, NEW.reviewer_id) THEN
+		DELETE FROM assignments WHERE application_id = NEW.application_id
+		    AND reviewer_id = NEW.reviewer_id;
+	END IF;
 	RETURN NULL;
 END
 $$;

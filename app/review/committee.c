@@ -13,11 +13,11 @@
  * A conflict of interest is recorded by staff here, or declared by the
  * reviewer herself (a recusal, committee_queue.c).  It removes the
  * pair's assignment and keeps the reviewer off the application for good:
- * conflicts are never changed or deleted.  Once she has submitted her
- * review of the application, a conflict is refused (409): the review
- * counts in the ranking and is kept with its revisions, and taking it
- * out would rewrite a result the committee may already have discussed.
- * Staff who learn of such a conflict late handle it in the decision.
+ * conflicts are never changed or deleted.  A conflict learnt after her
+ * review was submitted is recorded too: the assignment and the review
+ * with its revisions stay as history, but the review stops counting in
+ * the ranking and she leaves the discussion (review_counts in 0003), so a
+ * late-found conflict cannot decide an application.
  *
  * Every write here and in committee_assign.c locks the call's row first,
  * so that the committee, its conflicts and its assignments change one
@@ -377,15 +377,6 @@ conflicts_record(struct api_ctx *ctx)
 		    "This conflict of interest is already recorded",
 		    json_pack("{s:s}", "reviewer_id", "already has a conflict "
 		    "of interest with this application"));
-		goto out;
-	}
-	if (db_value(&db, 0, 3)[0] == 't') {
-		db_close(&db);
-		api_error_fields(ctx, 409, "conflict",
-		    "The reviewer has already submitted a review of this "
-		    "application: a conflict can no longer be recorded",
-		    json_pack("{s:s}", "reviewer_id", "has submitted a review "
-		    "of this application"));
 		goto out;
 	}
 	(void)snprintf(xid, sizeof(xid), "%s", db_value(&db, 0, 4));

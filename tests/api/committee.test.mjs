@@ -220,7 +220,7 @@ test('staff record a conflict: every problem named, the pair\'s assignment remov
   }
 });
 
-test('a submitted review keeps its assignment: no conflict, no removal (409); a draft review goes with its assignment', async () => {
+test('a submitted review keeps its assignment: a late conflict is recorded and the review stops counting; no removal (409); a draft review goes with its assignment', async () => {
   const call = await reviewCall();
   const [app, app2] = await makeApps(call, 2);
   const [a, b] = revs;
@@ -229,10 +229,16 @@ test('a submitted review keeps its assignment: no conflict, no removal (409); a 
   await db.query('UPDATE assignments SET no_conflict_at = now() WHERE id = $1', [done]);
   await sqlReview(app, a.id, true);
 
-  let r = await unchanged(assert, () => api('POST', `/api/calls/${call}/conflicts`, {
-    token: tokens.staff, body: { application_id: app, reviewer_id: a.id, type: 'business', reason: 'Đối tác' } }), COMMITTEE_TABLES);
+  let r = await unchanged(assert, () => api('DELETE', `/api/assignments/${done}`, { token: tokens.staff }), COMMITTEE_TABLES);
   assertErr(assert, r, 409, 'conflict');
-  assert.match(r.json.error.message, /submitted a review/);
+  // A conflict found late is recorded; the assignment and the review stay
+  // as history, but the review no longer counts.
+  r = await api('POST', `/api/calls/${call}/conflicts`, {
+    token: tokens.staff, body: { application_id: app, reviewer_id: a.id, type: 'business', reason: 'Đối tác' } });
+  assert.equal(r.status, 201, r.text);
+  assert.ok(await assignmentOf(done));
+  assert.equal(await scalarNum(`SELECT count(*) FROM reviews r WHERE application_id = $1 AND reviewer_id = $2
+    AND review_counts(r)`, [app, a.id]), 0, 'the conflicted review does not count');
   r = await unchanged(assert, () => api('DELETE', `/api/assignments/${done}`, { token: tokens.staff }), COMMITTEE_TABLES);
   assertErr(assert, r, 409, 'conflict');
   assert.ok(await assignmentOf(done));

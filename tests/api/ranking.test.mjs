@@ -141,8 +141,18 @@ async function committee(call, reviewers) {
 // scores: {key: integer | null (cannot judge)}.
 async function review(call, app, reviewer, scores, status = 'submitted') {
   await committee(call, [reviewer]);
-  await db.query(`INSERT INTO assignments (call_id, application_id, reviewer_id, source, created_by, released_at, no_conflict_at)
-    VALUES ($1, $2, $3, 'manual', $4, now(), now())`, [call, app.id, reviewer, ids.staff]);
+  // The assignment as it was made while the application was in review
+  // (committee triggers refuse new ones on decided applications).
+  const c = await db.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query('SET LOCAL session_replication_role = replica');
+    await c.query(`INSERT INTO assignments (call_id, application_id, reviewer_id, source, created_by, released_at, no_conflict_at)
+      VALUES ($1, $2, $3, 'manual', $4, now(), now())`, [call, app.id, reviewer, ids.staff]);
+    await c.query('COMMIT');
+  } finally {
+    c.release();
+  }
   await db.query(`INSERT INTO reviews (application_id, reviewer_id, scores, recommendation, status, submitted_at)
     VALUES ($1, $2, $3, 'maybe', $4, CASE WHEN $4 = 'submitted' THEN now() END)`, [app.id, reviewer, JSON.stringify(scores), status]);
 }

@@ -93,12 +93,19 @@ test('a reviewer not assigned, not released, conflicted, off the committee, or o
     VALUES ($1, $2, 'family', 'Chị dâu của người nộp', $3)`, [app3, a.id, ids.staff]);
   await allRefused(a.token, app3, 404, 'not_found');
 
-  // Taken off the committee.
+  // Taken off the committee: impossible once her assignments were
+  // released (call_reviewers_guard), which is what keeps her reviews
+  // reachable; a proposal she never saw goes with her.
   const call4 = await reviewCall();
   const app4 = await sqlApp(call4);
   await assign(call4, app4, a.id);
-  await db.query('DELETE FROM call_reviewers WHERE call_id = $1 AND reviewer_id = $2', [call4, a.id]);
-  await allRefused(a.token, app4, 404, 'not_found');
+  await assert.rejects(db.query('DELETE FROM call_reviewers WHERE call_id = $1 AND reviewer_id = $2', [call4, a.id]),
+    (e) => e.code === 'SN409');
+  const call4b = await reviewCall();
+  const app4b = await sqlApp(call4b);
+  await assign(call4b, app4b, a.id, { released: false, declared: false });
+  await db.query('DELETE FROM call_reviewers WHERE call_id = $1 AND reviewer_id = $2', [call4b, a.id]);
+  await allRefused(a.token, app4b, 404, 'not_found');
 
   // An application not past screening, whatever an assignment says (if
   // the database lets such an assignment exist at all).

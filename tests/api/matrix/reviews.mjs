@@ -87,7 +87,8 @@ export async function assign(callId, appId, reviewerId, { released = true, decla
     [callId, reviewerId]);
   const { rows } = await db.query(`INSERT INTO assignments (call_id, application_id, reviewer_id, source, released_at,
       no_conflict_at, due_at)
-    VALUES ($1, $2, $3, 'manual', CASE WHEN $4 THEN now() END, CASE WHEN $5 THEN now() END, now() + interval '14 days')
+    VALUES ($1, $2, $3, 'manual', CASE WHEN $4 THEN now() END, CASE WHEN $5 THEN now() END,
+      CASE WHEN $4 THEN now() + interval '14 days' END)
     RETURNING id`, [callId, appId, reviewerId, released, declared]);
   return Number(rows[0].id);
 }
