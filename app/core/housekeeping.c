@@ -1,6 +1,7 @@
 /*
- * Periodic clean-up, run by the first worker only: expired sessions and
- * old login failures serve nobody and would slow their indexes down.
+ * Periodic work, run by the first worker only: expired sessions and old
+ * login failures serve nobody and would slow their indexes down; the
+ * follow-up of supported businesses moves with the calendar.
  */
 
 #include "sen.h"
@@ -16,6 +17,8 @@
 #define TICK_MS			1000
 
 static u_int64_t	last_run;
+
+static void	followup_periodic(struct kore_pgsql *);
 
 static void
 housekeeping(void *arg, u_int64_t now)
@@ -39,7 +42,27 @@ housekeeping(void *arg, u_int64_t now)
 	    "DELETE FROM login_failures WHERE at < now() - interval '1 day'"))
 		kore_pgsql_logerror(&sql);
 
+	followup_periodic(&sql);
+
 	kore_pgsql_cleanup(&sql);
+}
+
+/*
+ * Follow-up (app/followup/, migrations/0006_followup.sql): businesses
+ * whose check-in is now missed become at risk, and reminders go out
+ * before and after due dates.  Both take the time as a parameter (the
+ * tests call them with chosen times); each reminder is queued once
+ * (outbox dedupe keys), however often this runs.  One statement list,
+ * one transaction, audited as the follow-up's.
+ */
+static void
+followup_periodic(struct kore_pgsql *sql)
+{
+	if (!kore_pgsql_query(sql,
+	    "SELECT set_config('sen.action', 'followup.periodic', true); "
+	    "SELECT followup_recompute_all(now()); "
+	    "SELECT followup_reminders(now())"))
+		kore_pgsql_logerror(sql);
 }
 
 void
