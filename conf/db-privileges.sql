@@ -35,5 +35,11 @@ BEGIN
 	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON priority_categories,
 	    business_stages, reference_labels FROM sen_app;
 	REVOKE UPDATE, DELETE, TRUNCATE ON application_events FROM sen_app;
+	-- Follow-up (0006): the support areas are reference data; the
+	-- revisions of check-ins are history (staff's decision is written on
+	-- the revision it is about, so UPDATE stays).
+	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON followup_support_areas
+	    FROM sen_app;
+	REVOKE DELETE, TRUNCATE ON checkin_versions FROM sen_app;
 END
 $$;
