@@ -65,11 +65,12 @@ fu_if_match_optional(struct api_ctx *ctx, int64_t *version)
  * Whether the caller may see business id, and as whom (staff, owner or
  * mentor), its status and version; locked for a write when lock is set,
  * and at version `want` unless it is 0.  1 when she may; 0 when a reply
- * has been sent (404, 412, or a database error).
+ * has been sent (404 with the message `missing`, the same whether the
+ * record does not exist or is not hers; 412; or a database error).
  */
 int
 fu_access(struct db *db, int64_t id, int lock, int64_t want,
-    struct fu_access *out)
+    struct fu_access *out, const char *missing)
 {
 	struct api_ctx	*ctx = db->ctx;
 	const char	*params[4];
@@ -98,7 +99,7 @@ fu_access(struct db *db, int64_t id, int lock, int64_t want,
 	}
 	if (db_rows(db) != 1 || db_isnull(db, 0, 0)) {
 		db_close(db);
-		api_error(ctx, 404, "not_found", "No such business");
+		api_error(ctx, 404, "not_found", missing);
 		return (0);
 	}
 	if (want != 0 && db_int(db, 0, 3) != want) {
@@ -274,7 +275,7 @@ businesses_get(struct api_ctx *ctx)
 
 	if (!db_open(&db, ctx))
 		return (KORE_RESULT_OK);
-	if (!fu_access(&db, ctx->params[0], 0, 0, &acc))
+	if (!fu_access(&db, ctx->params[0], 0, 0, &acc, "No such business"))
 		return (KORE_RESULT_OK);
 
 	return (fu_reply_business(&db, ctx->params[0], acc.viewer, 200));
@@ -299,7 +300,7 @@ staff_lock(struct api_ctx *ctx, struct db *db, const char *action,
 		db_fail(db);
 		return (0);
 	}
-	if (!fu_access(db, ctx->params[0], 1, want, acc))
+	if (!fu_access(db, ctx->params[0], 1, want, acc, "No such business"))
 		return (0);
 	if (!strcmp(acc->status, "closed")) {
 		db_close(db);

@@ -442,7 +442,7 @@ checkins_create(struct api_ctx *ctx)
 		json_decref(errors);
 		return (KORE_RESULT_OK);
 	}
-	if (!fu_access(&db, ctx->params[0], 1, 0, &acc)) {
+	if (!fu_access(&db, ctx->params[0], 1, 0, &acc, "No such business")) {
 		json_decref(body);
 		json_decref(errors);
 		return (KORE_RESULT_OK);
@@ -514,10 +514,9 @@ checkins_get(struct api_ctx *ctx)
 		return (api_error(ctx, 404, "not_found", "No such check-in"));
 	}
 	business = db_int(&db, 0, 0);
-	if (!fu_access(&db, business, 0, 0, &acc)) {
-		/* Another's business: her check-ins do not exist either. */
+	/* Another's business: her check-ins do not exist either. */
+	if (!fu_access(&db, business, 0, 0, &acc, "No such check-in"))
 		return (KORE_RESULT_OK);
-	}
 
 	return (reply_checkin(&db, ctx->params[0], business, acc.viewer, 200));
 }

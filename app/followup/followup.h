@@ -23,7 +23,7 @@ const char	*fu_locale(struct api_ctx *);
 void		fu_id(char *, size_t, int64_t);
 int		fu_if_match_optional(struct api_ctx *, int64_t *);
 int		fu_access(struct db *, int64_t, int, int64_t,
-		    struct fu_access *);
+		    struct fu_access *, const char *);
 int		fu_reply_business(struct db *, int64_t, const char *, int);
 const char	*fu_not_blank(const char *);
 
