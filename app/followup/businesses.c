@@ -61,6 +61,16 @@ fu_if_match_optional(struct api_ctx *ctx, int64_t *version)
 	return (api_if_match(ctx, version) ? 1 : -1);
 }
 
+/* Who the caller is to a business; NULL: nobody (the mentoring feature's
+ * matches decide for mentors, through mentor_can_see_business). */
+#define ACCESS_SQL							\
+	"SELECT CASE WHEN $3::boolean THEN 'staff' "			\
+	"  WHEN b.owner_id = $2::bigint THEN 'owner' "			\
+	"  WHEN $4::boolean AND "					\
+	"    mentor_can_see_business($2::bigint, b.id) THEN 'mentor' "	\
+	"  END, b.status, b.flag_reason IS NOT NULL, b.version "	\
+	"FROM businesses b WHERE b.id = $1"
+
 /*
  * Whether the caller may see business id, and as whom (staff, owner or
  * mentor), its status and version; locked for a write when lock is set,
@@ -83,17 +93,8 @@ fu_access(struct db *db, int64_t id, int lock, int64_t want,
 	params[2] = FU_STAFF(ctx) ? "true" : "false";
 	params[3] = (ctx->user.role & ROLE_MENTOR) ? "true" : "false";
 
-	if (!db_exec(db, lock ?
-	    "SELECT CASE WHEN $3::boolean THEN 'staff' "
-	    "  WHEN b.owner_id = $2::bigint THEN 'owner' "
-	    "  WHEN $4::boolean AND mentor_can_see_business($2::bigint, b.id) "
-	    "  THEN 'mentor' END, b.status, b.flag_reason IS NOT NULL, b.version "
-	    "FROM businesses b WHERE b.id = $1 FOR UPDATE" :
-	    "SELECT CASE WHEN $3::boolean THEN 'staff' "
-	    "  WHEN b.owner_id = $2::bigint THEN 'owner' "
-	    "  WHEN $4::boolean AND mentor_can_see_business($2::bigint, b.id) "
-	    "  THEN 'mentor' END, b.status, b.flag_reason IS NOT NULL, b.version "
-	    "FROM businesses b WHERE b.id = $1", 4, params)) {
+	if (!db_exec(db, lock ? ACCESS_SQL " FOR UPDATE" : ACCESS_SQL,
+	    4, params)) {
 		db_fail(db);
 		return (0);
 	}
@@ -104,8 +105,8 @@ fu_access(struct db *db, int64_t id, int lock, int64_t want,
 	}
 	if (want != 0 && db_int(db, 0, 3) != want) {
 		db_close(db);
-		api_error(ctx, 412, "precondition_failed",
-		    "The business has changed since you read it: read it again");
+		api_error(ctx, 412, "precondition_failed", "The business has "
+		    "changed since you read it: read it again");
 		return (0);
 	}
 

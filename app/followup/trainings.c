@@ -416,8 +416,8 @@ trainings_update(struct api_ctx *ctx)
 	if (seats < registered) {
 		json_decref(body);
 		db_close(&db);
-		(void)snprintf(msg, sizeof(msg), "cannot be fewer than the %lld "
-		    "women registered", (long long)registered);
+		(void)snprintf(msg, sizeof(msg), "cannot be fewer than the "
+		    "%lld women registered", (long long)registered);
 		return (api_error_fields(ctx, 409, "conflict",
 		    "More women are registered than that", json_pack("{s:s}",
 		    "seats", msg)));

@@ -276,7 +276,8 @@ fu_checkin_check(const struct fu_checkin *c, const int64_t *budget,
     size_t nbudget, const char *const *areas, size_t nareas,
     struct lc_errors *errs)
 {
-	static const char	need[] = "is required while the business operates";
+	static const char	need[] =
+	    "is required while the business operates";
 
 	if (c->operating == 1) {
 		if (c->revenue == LC_UNSET)

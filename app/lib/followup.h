@@ -84,9 +84,9 @@ struct fu_checkin {
 	int			operating;	/* 0 or 1 */
 	const char		*closed_reason;
 	int64_t			revenue;
-	int64_t			profit;		/* may be negative: */
-	int			has_profit;	/* ... so this says if sent */
-	int64_t			women, men, disabled;	/* LC_UNSET: no workers */
+	int64_t			profit;		/* may be negative, so */
+	int			has_profit;	/* this says if it was sent */
+	int64_t			women, men, disabled;	/* LC_UNSET: absent */
 	int			has_workers;
 	int64_t			jobs;
 	int64_t			jobs_women;

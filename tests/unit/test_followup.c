@@ -36,7 +36,9 @@ test_months_check(void **state)
 	static const int	twice[] = { 0, 3, 3 };
 	static const int	far[] = { 0, 120 };
 	static const int	too_far[] = { 0, 12, 121 };
-	static const int	many[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+	static const int	many[] = {
+		0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+	};
 	static const int	too_many[] = {
 		0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
 	};
