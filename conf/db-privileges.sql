@@ -40,5 +40,11 @@ BEGIN
 	    FROM sen_app;
 	-- A conflict of interest excludes a reviewer for good.
 	REVOKE UPDATE, DELETE, TRUNCATE ON conflicts FROM sen_app;
+	-- Follow-up (0006): the support areas are reference data; the
+	-- revisions of check-ins are history (staff's decision is written on
+	-- the revision it is about, so UPDATE stays).
+	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON followup_support_areas
+	    FROM sen_app;
+	REVOKE DELETE, TRUNCATE ON checkin_versions FROM sen_app;
 END
 $$;

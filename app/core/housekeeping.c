@@ -1,7 +1,8 @@
 /*
  * Periodic work, run by the first worker only: expired sessions and old
- * login failures serve nobody and would slow their indexes down; and
- * reviewers whose reviews are overdue get their daily reminder.
+ * login failures serve nobody and would slow their indexes down;
+ * reviewers whose reviews are overdue get their daily reminder; the
+ * follow-up of supported businesses moves with the calendar.
  */
 
 #include "sen.h"
@@ -17,6 +18,8 @@
 #define TICK_MS			1000
 
 static u_int64_t	last_run;
+
+static void	followup_periodic(struct kore_pgsql *);
 
 /*
  * Reminders of overdue reviews: one message per overdue assignment per
@@ -59,7 +62,27 @@ housekeeping(void *arg, u_int64_t now)
 		kore_pgsql_logerror(&sql);
 	housekeeping_reminders(&sql);
 
+	followup_periodic(&sql);
+
 	kore_pgsql_cleanup(&sql);
+}
+
+/*
+ * Follow-up (app/followup/, migrations/0006_followup.sql): businesses
+ * whose check-in is now missed become at risk, and reminders go out
+ * before and after due dates.  Both take the time as a parameter (the
+ * tests call them with chosen times); each reminder is queued once
+ * (outbox dedupe keys), however often this runs.  One statement list,
+ * one transaction, audited as the follow-up's.
+ */
+static void
+followup_periodic(struct kore_pgsql *sql)
+{
+	if (!kore_pgsql_query(sql,
+	    "SELECT set_config('sen.action', 'followup.periodic', true); "
+	    "SELECT followup_recompute_all(now()); "
+	    "SELECT followup_reminders(now())"))
+		kore_pgsql_logerror(sql);
 }
 
 void

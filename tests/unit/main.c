@@ -26,6 +26,7 @@ main(void)
 	failed += unit_assign();
 	failed += unit_match();
 	failed += unit_review();
+	failed += unit_followup();
 
 	return (failed != 0);
 }

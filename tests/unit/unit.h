@@ -29,5 +29,6 @@ int	unit_flow(void);
 int	unit_assign(void);
 int	unit_match(void);
 int	unit_review(void);
+int	unit_followup(void);
 
 #endif
