@@ -32,7 +32,10 @@ function navLinks() {
   const u = state.user;
   if (!u) return [['#/', t('nav.home')], ['#/self-check', t('nav.selfcheck')], ['#/login', t('nav.login')], ['#/register', t('nav.register')]];
   const links = [['#/', t('nav.home')]];
-  if (u.role === 'applicant') links.push(['#/profile', t('nav.profile')], ['#/self-check', t('nav.selfcheck')]);
+  if (u.role === 'applicant') {
+    links.push(['#/applications', t('nav.my_applications')], ['#/profile', t('nav.profile')],
+      ['#/messages', t('nav.messages')], ['#/self-check', t('nav.selfcheck')]);
+  }
   if (u.role === 'staff' || u.role === 'admin') links.push(['#/staff/calls', t('nav.calls')], ['#/staff/applications', t('nav.applications')], ['#/staff/users', t('nav.users')]);
   return links;
 }
