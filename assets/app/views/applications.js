@@ -206,7 +206,9 @@ export async function applicationEditView(main, app, [id]) {
   const retry = h('button', { type: 'button', hidden: true }, t('retry'));
   const reload = h('button', { type: 'button', hidden: true }, t('draft.reload'));
   const saveLine = h('div', { class: 'save-line' }, status, retry, reload);
+  let state = '';
   function setStatus(kind, params) {
+    state = kind;
     status.textContent = t(`draft.${kind}`, params);
     saveLine.className = `save-line ${kind}`;
     retry.hidden = kind !== 'offline';
@@ -298,7 +300,9 @@ export async function applicationEditView(main, app, [id]) {
     stageFields();
     showSum();
     keepLocal();
-    setStatus('unsaved');
+    // A failed save stays on screen, with its button, until it is resolved.
+    if (state === 'conflict') return;
+    if (state !== 'offline') setStatus('unsaved');
     schedule();
   }
   form.addEventListener('input', edited);
@@ -523,7 +527,12 @@ export async function applicationView(main, app, [id]) {
   }
   const docsBox = h('div', {}, documentList(app, ref, docs));
   const claimsBox = h('div', {});
-  const showClaims = () => mount(claimsBox, claimsList(app, ref, a.claims, docs));
+  const nextBox = h('p', {});
+  const showClaims = () => {
+    a.documents = docs;
+    mount(claimsBox, claimsList(app, ref, a.claims, docs));
+    mount(nextBox, nextStep(app, a, call, ref));
+  };
   showClaims();
   const claimKind = a.claims.find((c) => c.status === 'pending') ? certKind(ref, a.claims.find((c) => c.status === 'pending').category) : 'business_plan';
 
@@ -535,7 +544,7 @@ export async function applicationView(main, app, [id]) {
       h('p', {}, a.reference ? [t('app.reference'), ' ', h('strong', { class: 'ref' }, a.reference)] : t('app.no_reference'))),
     h('section', { class: 'card next', 'aria-labelledby': 'next' },
       h('h2', { id: 'next' }, t('app.next')),
-      h('p', {}, nextStep(app, a, call, ref))),
+      nextBox),
     actions.length ? h('div', { class: 'actions' }, actions) : null,
     h('section', { 'aria-labelledby': 'a-facts' },
       h('h2', { id: 'a-facts' }, t('app.summary')),
