@@ -62,6 +62,16 @@ async function logout() {
   renderBar();
 }
 
+// The navigation link of the screen shown.
+function markCurrent() {
+  const path = (location.hash || '#/').split('?')[0];
+  for (const a of bar.querySelectorAll('nav a')) {
+    const href = a.getAttribute('href');
+    const here = href === path || (href !== '#/' && path.startsWith(`${href}/`));
+    if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+}
+
 function route() {
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path, query] = hash.split('?');
@@ -82,9 +92,13 @@ async function render() {
     try {
       await r.view(main, app, r.args, r.params);
     } catch (e) {
-      mount(main, h('h1', {}, i18n.errorMessage(e)));
+      // Logged out (or the session ended): log in, then come back here.
+      if (e.status === 401) state.after = location.hash;
+      mount(main, h('h1', {}, i18n.errorMessage(e)),
+        e.status === 401 ? h('p', {}, h('a', { class: 'button primary', href: '#/login' }, i18n.t('nav.login'))) : null);
     }
   }
+  markCurrent();
   main.removeAttribute('aria-busy');
   main.focus({ preventScroll: true });
 }

@@ -267,6 +267,7 @@ export default {
   'draft.restored': 'Restored what you typed on this device before it could be saved; saving…',
   'draft.offline': 'Not saved: the network is down. What you typed is kept on this device.',
   'draft.conflict': 'This application was changed elsewhere (another device or tab). Reload to see the latest version; the fields you just changed here are kept.',
+  'draft.signed_out': 'Your session has ended. What you typed is kept on this device; log in again to save it.',
   'draft.reload': 'Reload',
   'draft.not_draft': 'This application is no longer a draft and cannot be changed.',
   'draft.invalid': 'Saved, except the fields marked below.',

@@ -276,6 +276,7 @@ export default {
   'draft.restored': 'Đã khôi phục phần chị nhập trên máy này khi chưa kịp lưu; đang lưu…',
   'draft.offline': 'Chưa lưu được vì mất kết nối. Phần chị nhập vẫn được giữ trên máy này.',
   'draft.conflict': 'Hồ sơ vừa được sửa ở nơi khác (máy hoặc thẻ khác). Tải lại để xem bản mới nhất; các ô chị vừa sửa ở đây được giữ.',
+  'draft.signed_out': 'Phiên đăng nhập đã hết. Phần chị nhập vẫn được giữ trên máy này; hãy đăng nhập lại để lưu.',
   'draft.reload': 'Tải lại',
   'draft.not_draft': 'Hồ sơ này không còn là bản nháp nên không sửa được nữa.',
   'draft.invalid': 'Đã lưu, trừ các ô được đánh dấu bên dưới.',

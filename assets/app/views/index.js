@@ -4,7 +4,8 @@ import { loginView, registerView, setPasswordView } from './auth.js';
 import { callView } from './calls.js';
 import { selfCheckView } from './selfcheck.js';
 import { profileView } from './profile.js';
-import { applicationEditView, applicationView, messagesView, myApplicationsView } from './applications.js';
+import { applicationView, messagesView, myApplicationsView } from './applications.js';
+import { applicationEditView } from './draft.js';
 import { staffCallEditView, staffCallsView } from './staff-calls.js';
 import { staffApplicationsView, staffApplicationView } from './staff-apps.js';
 
