@@ -23,7 +23,7 @@ export function t(key, params) {
 // The API's per-field messages are English sentences with a stable form;
 // they are shown in the interface's language.
 const patterns = [
-  [/^is required$/, () => t('fe.required')],
+  [/^is required$|^must not be null$/, () => t('fe.required')],
   [/^must not be blank$/, () => t('fe.blank')],
   [/^must be at least (\d+) characters$/, (m) => t('fe.min_chars', { n: m[1] })],
   [/^must be at most (\d+) characters$/, (m) => t('fe.max_chars', { n: m[1] })],

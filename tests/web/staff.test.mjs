@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { BASE, launch, phone, shot } from './browser.mjs';
-import { addDocument, applicant, assertFits, day, db, idFromHash, submitted } from './fixtures.mjs';
+import { login } from '../api/lib.mjs';
+import { addDocument, applicant, assertFits, day, db, demoCallId, idFromHash, signIn, submitted } from './fixtures.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -137,4 +138,49 @@ test('staff create and open a call, then screen, verify and export', async () =>
   assert.match(lines[1], /eligible.*Nguyễn Thị Phương Thảo.*Xôi xéo Phúc Tân.*poor,poor$/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
+});
+
+test('a rejected claim and an ineligible application: the reasons are required, and she reads them', async () => {
+  const a = await applicant({
+    full_name: 'Trịnh Thị Gấm', disability: true, disability_level: 'mild',
+    disability_cert_number: 'KT-9', disability_cert_issued_on: await day('-400'),
+  });
+  const s = await submitted(a.token, await demoCallId(), { business_name: 'Thêu tay Gấm' });
+  await addDocument(s.id, 'disability_certificate', a.id);
+
+  const page = await phone(browser);
+  await signIn(page, await login('staff'));
+  await page.goto(`${BASE}/#/staff/applications/${s.id}`);
+  await page.getByRole('heading', { level: 1, name: 'Thêu tay Gấm' }).waitFor();
+
+  // Rejecting needs a note.
+  await page.locator('.claim').getByRole('button', { name: 'Không chấp nhận' }).click();
+  const reject = page.getByRole('dialog', { name: 'Không chấp nhận diện “Người khuyết tật”?' });
+  await reject.getByRole('button', { name: 'Không chấp nhận' }).click();
+  await reject.getByText('Bắt buộc', { exact: true }).waitFor();
+  await reject.getByLabel('Lý do (bắt buộc, người nộp sẽ đọc)').fill('Ảnh chụp bị mờ, không đọc được số giấy.');
+  await reject.getByRole('button', { name: 'Không chấp nhận' }).click();
+  await page.locator('.claim').getByText('Không được chấp nhận').waitFor();
+
+  // Not eligible needs a reason too.
+  await page.getByLabel('Không đủ điều kiện').check();
+  await page.getByRole('button', { name: 'Ghi kết quả sơ tuyển' }).click();
+  const reasonErr = page.locator('#' + (await page.getByLabel('Lý do', { exact: true }).getAttribute('id')) + '-err');
+  assert.equal(await reasonErr.textContent(), 'Bắt buộc');
+  await page.getByLabel('Lý do', { exact: true }).fill('Cơ sở đã hoạt động hơn 12 tháng.');
+  await page.getByRole('button', { name: 'Ghi kết quả sơ tuyển' }).click();
+  await page.getByRole('dialog', { name: 'Xác nhận hồ sơ không đủ điều kiện?' }).getByRole('button', { name: 'Ghi kết quả sơ tuyển' }).click();
+  await page.locator('.status-head').getByText('Không đủ điều kiện').waitFor();
+  await page.context().close();
+
+  // What she reads.
+  const her = await phone(browser);
+  await signIn(her, a.token);
+  await her.goto(`${BASE}/#/applications/${s.id}`);
+  await her.getByText('Hồ sơ không đủ điều kiện: Cơ sở đã hoạt động hơn 12 tháng.').waitFor();
+  await her.locator('.claim').getByText('Lý do: Ảnh chụp bị mờ, không đọc được số giấy.').waitFor();
+  await her.locator('.claim').getByText('Không được chấp nhận').waitFor();
+  await shot(her, 'applicant-ineligible');
+  assert.deepEqual(her.problems, []);
+  await her.context().close();
 });

@@ -64,7 +64,6 @@ function showResult(app, ref, r, box) {
         h('strong', {}, loc(app, c.certificate)), ' — ', loc(app, c.issuer)))),
     ] : null,
     h('p', { class: 'notice' }, loc(app, r.notice)),
-    h('p', { class: 'notice' }, t('sc.reminder')),
     app.state.user ? null : h('p', {}, h('a', { href: '#/register' }, t('call.register_to_apply'))));
   box.hidden = false;
   box.querySelector('h2').focus();
