@@ -66,6 +66,11 @@ export function parseNumber(value) {
   return /^\d{1,15}$/.test(digits) ? Number(digits) : s;
 }
 
+// A whole number with the interface's thousands separator.
+export function fmtNumber(app, n) {
+  return new Intl.NumberFormat(app.i18n.getLocale() === 'vi' ? 'vi-VN' : 'en-US').format(n);
+}
+
 export function textOrNull(value) {
   const s = String(value ?? '');
   return s.trim() === '' ? null : s;

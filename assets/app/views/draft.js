@@ -6,7 +6,7 @@
 import { api } from '../api.js';
 import { field, h, mount, showErrors } from '../dom.js';
 import {
-  confirmDialog, debounce, documentList, group, loc, moneyInput, parseNumber, reference, textOrNull, uploader,
+  confirmDialog, debounce, documentList, fmtNumber, group, loc, moneyInput, parseNumber, reference, textOrNull, uploader,
 } from '../widgets.js';
 import { callsById, nextStep, withdrawFlow } from './applications.js';
 
@@ -29,7 +29,7 @@ function apiValues(a) {
 export async function applicationEditView(main, app, [id]) {
   const t = app.t;
   const [a, ref, calls] = await Promise.all([api('GET', `/api/applications/${id}`), reference(), callsById()]);
-  if (a.status !== 'draft') { app.go(`#/applications/${id}`); return; }
+  if (a.status !== 'draft') { localStorage.removeItem(`sen.draft.${id}`); app.go(`#/applications/${id}`); return; }
   const call = calls.get(a.call_id);
   const fmtMoney = app.i18n.fmtMoney;
   const store = `sen.draft.${id}`;
@@ -112,11 +112,11 @@ export async function applicationEditView(main, app, [id]) {
     if (kind === 'radio') for (const l of stageRadios) { const r = l.querySelector('input'); r.checked = r.value === value; }
     else if (kind === 'lines') {
       lines.replaceChildren();
-      const rows = raw || (value || []).map((l) => [l.item, typeof l.amount_vnd === 'number' ? new Intl.NumberFormat(app.i18n.getLocale() === 'vi' ? 'vi-VN' : 'en-US').format(l.amount_vnd) : String(l.amount_vnd ?? '')]);
+      const rows = raw || (value || []).map((l) => [l.item, typeof l.amount_vnd === 'number' ? fmtNumber(app, l.amount_vnd) : String(l.amount_vnd ?? '')]);
       rows.forEach(([i, m]) => addLine(i, m));
       if (!rows.length) addLine();
     } else if (kind === 'check') c[k].checked = value === true;
-    else if (kind === 'money' && typeof value === 'number') c[k].value = new Intl.NumberFormat(app.i18n.getLocale() === 'vi' ? 'vi-VN' : 'en-US').format(value);
+    else if (kind === 'money' && typeof value === 'number') c[k].value = fmtNumber(app, value);
     else c[k].value = value ?? '';
   }
   function stageFields() {

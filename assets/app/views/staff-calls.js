@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { field, h, mount, showErrors } from '../dom.js';
 import {
-  check, confirmDialog, errorBox, group, loc, moneyInput, parseNumber, reference, refLabel,
+  check, confirmDialog, errorBox, fmtNumber, group, loc, moneyInput, parseNumber, reference, refLabel,
 } from '../widgets.js';
 
 // The moves staff make from this screen (the later ones belong to review).
@@ -78,7 +78,7 @@ export async function staffCallEditView(main, app, [id]) {
 
   const input = (name, value, attrs = {}) => h('input', { name, value: value ?? '', ...attrs });
   const area = (name, value) => h('textarea', { name, rows: 4, maxlength: 20000 }, value || '');
-  const fmtNum = (n) => (n == null ? '' : new Intl.NumberFormat(app.i18n.getLocale() === 'vi' ? 'vi-VN' : 'en-US').format(n));
+  const fmtNum = (n) => (n == null ? '' : fmtNumber(app, n));
 
   const stageChecks = ref.business_stages.map((s) => check(loc(app, s.label), { value: s.code, checked: call ? call.stages.includes(s.code) : true }));
   const wardChecks = ref.wards.map((w) => check(w.name_vi, { value: w.code, checked: call ? call.wards.includes(w.code) : true }));
