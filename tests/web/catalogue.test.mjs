@@ -36,3 +36,27 @@ test('every key named in the code is in the catalogue; no Vietnamese text in the
   assert.deepEqual(missing, []);
   assert.deepEqual(vietnamese, []);
 });
+
+test('the keys the code builds from API values are all there', async () => {
+  const vi = await load('i18n/vi.js');
+  const families = {
+    status: ['draft', 'submitted', 'screening', 'eligible', 'ineligible', 'in_review', 'reviewed', 'funded', 'waitlisted',
+      'rejected', 'in_followup', 'completed', 'closed', 'withdrawn'],
+    callstatus: ['draft', 'open', 'closed', 'reviewing', 'decided', 'archived'],
+    channel: ['email', 'sms', 'zalo'],
+    claim: ['pending', 'verified', 'rejected'],
+    delivery: ['pending', 'sending', 'sent', 'logged', 'failed'],
+    draft: ['saved_before', 'saved', 'saving', 'unsaved', 'restored', 'offline', 'conflict', 'signed_out', 'not_draft', 'invalid', 'partial'],
+    sort: ['created_at', 'submitted_at', 'amount_requested_vnd', 'reference', 'business_name'],
+    order: ['asc', 'desc'],
+    'policy.combine': ['sum', 'max'],
+    'calls.move': ['draft_open', 'open_closed', 'closed_open', 'draft_open.title', 'open_closed.title', 'closed_open.title',
+      'draft_open.body', 'open_closed.body', 'closed_open.body'],
+    'app.f': ['call_id', 'business_name', 'stage', 'operating_since', 'registered_on', 'sector', 'description', 'problem_customers',
+      'plan', 'team_size', 'women_employed', 'jobs_planned', 'amount_requested_vnd', 'budget_lines', 'women_capital_pct', 'woman_manager'],
+    profile: ['date_of_birth', 'national_id', 'address', 'household_cert_number', 'household_cert_issued_on',
+      'household_cert_valid_until', 'disability_level', 'disability_cert_number', 'disability_cert_issued_on'],
+  };
+  const missing = Object.entries(families).flatMap(([f, ks]) => ks.map((k) => `${f}.${k}`)).filter((k) => !(k in vi));
+  assert.deepEqual(missing, []);
+});
