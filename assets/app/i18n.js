@@ -23,7 +23,7 @@ export function t(key, params) {
 // The API's per-field messages are English sentences with a stable form;
 // they are shown in the interface's language.
 const patterns = [
-  [/^is required$/, () => t('fe.required')],
+  [/^is required$|^must not be null$/, () => t('fe.required')],
   [/^must not be blank$/, () => t('fe.blank')],
   [/^must be at least (\d+) characters$/, (m) => t('fe.min_chars', { n: m[1] })],
   [/^must be at most (\d+) characters$/, (m) => t('fe.max_chars', { n: m[1] })],
@@ -36,10 +36,55 @@ const patterns = [
   [/^must be an integer$/, () => t('fe.integer')],
   [/^must be between (-?\d+) and (-?\d+)$/, (m) => t('fe.range', { a: m[1], b: m[2] })],
   [/^must be a date as YYYY-MM-DD$/, () => t('fe.date')],
+  [/^must be a time as /, () => t('fe.datetime')],
+  [/^must be one of/, () => t('fe.one_of')],
+  [/^must have between (\d+) and (\d+) (items|criteria)$/, (m) => t('fe.items', { a: m[1], b: m[2] })],
+  [/^must not be in the future$/, () => t('fe.not_future')],
+  [/^must not be before the issue date$/, () => t('fe.before_issue')],
+  [/^must be 18 or older$/, () => t('fe.adult')],
+  [/^must be the 12 digits of a citizen identity card/, () => t('fe.cccd')],
+  [/^choose a ward or outside the district, not both$/, () => t('fe.ward_or_outside')],
+  [/^is required when you live outside the district$/, () => t('fe.address_outside')],
+  [/^sms and zalo need a phone number$/, () => t('fe.channels_phone')],
+  [/^is only for a household status/, () => t('fe.only_household')],
+  [/^is only for a declared disability$/, () => t('fe.only_disability')],
+  [/^must not be more than team_size$/, () => t('fe.women_team')],
+  [/^the call is not accepting applications$/, () => t('fe.call_closed')],
+  [/^this call is not open to businesses at this stage$/, () => t('fe.stage_call')],
+  [/^is required for a startup$/, () => t('fe.startup_date')],
+  [/^a startup must have been operating/, () => t('fe.startup_old')],
+  [/^is required for a new business$/, () => t('fe.new_business_date')],
+  [/^a new business must have been registered/, () => t('fe.new_business_old')],
+  [/^must not be more than the call's maximum award of (\d+) VND$/, (m) => t('fe.max_award', { amount: fmtMoney(Number(m[1])) })],
+  [/^add at least one line to the budget$/, () => t('fe.budget_empty')],
+  [/^the lines add up to (\d+) VND, not the amount requested \((\d+) VND\)$/, (m) => t('fe.budget_sum', { sum: fmtMoney(Number(m[1])), amount: fmtMoney(Number(m[2])) })],
+  [/^women must hold at least 51/, () => t('fe.women_capital')],
+  [/^a woman must manage the business/, () => t('fe.woman_manager')],
+  [/^this call is only open to residents/, () => t('fe.district_only')],
+  [/^is required \(or say that you live outside the district\)$/, () => t('fe.ward_required')],
+  [/^this call is not open to your ward$/, () => t('fe.ward_call')],
+  [/^is required for a household status$/, () => t('fe.for_household')],
+  [/^is required for a declared disability$/, () => t('fe.for_disability')],
+  [/^must be after opens_at$/, () => t('fe.after_opens')],
+  [/^must not be more than budget_vnd$/, () => t('fe.max_budget')],
+  [/^must not (list a (stage|ward)|repeat a channel) twice$|^must not repeat a channel$/, () => t('fe.twice')],
+  [/^weights must sum to 100 \(they sum to (-?\d+)\)$/, (m) => t('fe.weights', { n: m[1] })],
+  [/^needs criteria whose weights sum to 100$/, () => t('fe.weights', { n: '?' })],
+  [/^is already used by another criterion$/, () => t('fe.key_used')],
+  [/^must start with a lower-case letter/, () => t('fe.key_letter')],
+  [/^must be in the future to open the call$/, () => t('fe.future_open')],
+  [/^is frozen once the call is open$/, () => t('fe.frozen')],
+  [/^is required when the (application is not eligible|claim is rejected)/, () => t('fe.reason_required')],
+  [/^the certificate has expired/, () => t('fe.cert_expired')],
+  [/^no \w+ has been uploaded to verify against$/, () => t('fe.cert_missing')],
 ];
 
+// Some English messages of the API name fields or write raw amounts; the
+// catalogue says them better in English too.
+const rewordInEnglish = /team_size|opens_at|budget_vnd|maximum award|lines add up|has been uploaded|needs criteria|must be a time as|must be one of/;
+
 export function fieldError(msg) {
-  if (locale === 'en') return msg.charAt(0).toUpperCase() + msg.slice(1);
+  if (locale === 'en' && !rewordInEnglish.test(msg)) return msg.charAt(0).toUpperCase() + msg.slice(1);
   for (const [re, fn] of patterns) {
     const m = re.exec(msg);
     if (m) return fn(m);

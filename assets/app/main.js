@@ -32,7 +32,10 @@ function navLinks() {
   const u = state.user;
   if (!u) return [['#/', t('nav.home')], ['#/self-check', t('nav.selfcheck')], ['#/login', t('nav.login')], ['#/register', t('nav.register')]];
   const links = [['#/', t('nav.home')]];
-  if (u.role === 'applicant') links.push(['#/profile', t('nav.profile')], ['#/self-check', t('nav.selfcheck')]);
+  if (u.role === 'applicant') {
+    links.push(['#/applications', t('nav.my_applications')], ['#/profile', t('nav.profile')],
+      ['#/messages', t('nav.messages')], ['#/self-check', t('nav.selfcheck')]);
+  }
   if (u.role === 'staff' || u.role === 'admin') links.push(['#/staff/calls', t('nav.calls')], ['#/staff/applications', t('nav.applications')], ['#/staff/users', t('nav.users')]);
   return links;
 }
@@ -59,6 +62,16 @@ async function logout() {
   renderBar();
 }
 
+// The navigation link of the screen shown.
+function markCurrent() {
+  const path = (location.hash || '#/').split('?')[0];
+  for (const a of bar.querySelectorAll('nav a')) {
+    const href = a.getAttribute('href');
+    const here = href === path || (href !== '#/' && path.startsWith(`${href}/`));
+    if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+}
+
 function route() {
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path, query] = hash.split('?');
@@ -79,9 +92,13 @@ async function render() {
     try {
       await r.view(main, app, r.args, r.params);
     } catch (e) {
-      mount(main, h('h1', {}, i18n.errorMessage(e)));
+      // Logged out (or the session ended): log in, then come back here.
+      if (e.status === 401) state.after = location.hash;
+      mount(main, h('h1', {}, i18n.errorMessage(e)),
+        e.status === 401 ? h('p', {}, h('a', { class: 'button primary', href: '#/login' }, i18n.t('nav.login'))) : null);
     }
   }
+  markCurrent();
   main.removeAttribute('aria-busy');
   main.focus({ preventScroll: true });
 }

@@ -38,8 +38,10 @@ export async function loginView(main, app) {
     if (r) {
       app.state.user = r.user;
       app.i18n.setLocale(r.user.locale);
+      const after = app.state.after;
+      app.state.after = null;
       app.rerender();
-      app.go('#/');
+      app.go(after || '#/');
     }
   });
   mount(main, form);

@@ -1,10 +1,29 @@
 // The routes of the interface: a pattern on the hash path and its view.
 import { homeView } from './home.js';
 import { loginView, registerView, setPasswordView } from './auth.js';
+import { callView } from './calls.js';
+import { selfCheckView } from './selfcheck.js';
+import { profileView } from './profile.js';
+import { applicationView, messagesView, myApplicationsView } from './applications.js';
+import { applicationEditView } from './draft.js';
+import { staffCallEditView, staffCallsView } from './staff-calls.js';
+import { staffApplicationsView, staffApplicationView } from './staff-apps.js';
 
 export const views = [
   [/^\/$/, homeView],
   [/^\/login$/, loginView],
   [/^\/register$/, registerView],
   [/^\/set-password$/, setPasswordView],
+  [/^\/calls\/(\d+)$/, callView],
+  [/^\/self-check$/, selfCheckView],
+  [/^\/profile$/, profileView],
+  [/^\/applications$/, myApplicationsView],
+  [/^\/applications\/(\d+)$/, applicationView],
+  [/^\/applications\/(\d+)\/edit$/, applicationEditView],
+  [/^\/messages$/, messagesView],
+  [/^\/staff\/calls$/, staffCallsView],
+  [/^\/staff\/calls\/new$/, staffCallEditView],
+  [/^\/staff\/calls\/(\d+)$/, staffCallEditView],
+  [/^\/staff\/applications$/, staffApplicationsView],
+  [/^\/staff\/applications\/(\d+)$/, staffApplicationView],
 ];
