@@ -1,24 +1,16 @@
 // Documents from the phone: the applicant uploads her certificate with
 // progress and sees it listed.  The first test plays the documented
 // contract of POST /api/applications/{id}/documents in the browser
-// (page.route), so the interface is tested today; the second uses the real
-// endpoint, which the documents branch brings: until it is merged the
-// endpoint answers 501 and that test is skipped, saying so.
+// (page.route), including the refusals; the second uses the real
+// endpoint.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, launch, phone, shot } from './browser.mjs';
-import { api } from '../api/lib.mjs';
 import { applicant, assertFits, day, db, demoCallId, signIn, submitted } from './fixtures.mjs';
 
 let browser;
-let merged = false;
 before(async () => {
   browser = await launch();
-  const a = await applicant({ full_name: 'Thăm Dò' });
-  const r = await api('POST', '/api/applications/999999999/documents?kind=other&filename=probe.pdf', {
-    token: a.token, body: Buffer.from('%PDF-1.4\n'), headers: { 'content-type': 'application/pdf' },
-  });
-  merged = r.status !== 501;
 });
 after(async () => { await browser.close(); await db.end(); });
 
@@ -90,8 +82,7 @@ test('the upload interface against the documented contract (server played by the
   await page.context().close();
 });
 
-test('an applicant uploads her certificate from the phone, with progress (real endpoint)', async (t) => {
-  if (!merged) { t.skip('documents endpoint not merged yet (501)'); return; }
+test('an applicant uploads her certificate from the phone, with progress (real endpoint)', async () => {
   const { a, s } = await submittedWithClaim('Hoàng Thị Mận', 'Mứt mận Hoàng');
   const page = await phone(browser);
   await signIn(page, a.token);
