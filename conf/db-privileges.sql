@@ -35,5 +35,8 @@ BEGIN
 	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON priority_categories,
 	    business_stages, reference_labels FROM sen_app;
 	REVOKE UPDATE, DELETE, TRUNCATE ON application_events FROM sen_app;
+	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON mentoring_skills,
+	    mentoring_languages, mentoring_times, ward_nearby,
+	    matching_reasons, match_transitions FROM sen_app;
 END
 $$;
