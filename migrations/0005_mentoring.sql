@@ -365,6 +365,8 @@ CREATE TABLE matching_unmatched (
 	PRIMARY KEY (run_id, application_id)
 );
 
+CREATE INDEX matching_unmatched_app_idx ON matching_unmatched (application_id);
+
 -- A match between an application (the mentee) and a mentor.
 --   proposed   by a run (origin auto), or by staff (manual), or a run's
 --              proposal whose mentor staff replaced (edited); staff only
@@ -830,46 +832,32 @@ $$;
 
 -- ==== what matching reads ====
 
--- Codes as the bit masks of app/lib/compat.c.
-CREATE FUNCTION mentoring_mask(codes text[], list text) RETURNS int
+-- Every code of the lists compat.c compares, with its bit: a code's bit
+-- is its position - 1 (wards: by code order), and the wards near each
+-- ward.  The server turns code arrays into bit masks with these, once
+-- per request.
+CREATE FUNCTION mentoring_code_bits()
+RETURNS TABLE (list text, code text, wbit int)
 LANGUAGE sql STABLE AS $$
-	SELECT coalesce(bit_or(1 << (x.position - 1)), 0)
-	FROM (SELECT code, position FROM sectors WHERE list = 'sectors'
-	      UNION ALL SELECT code, position FROM mentoring_skills WHERE list = 'skills'
-	      UNION ALL SELECT code, position FROM mentoring_languages WHERE list = 'languages'
-	      UNION ALL SELECT code, position FROM mentoring_times WHERE list = 'times'
-	      UNION ALL SELECT code, wbit + 1 FROM mentoring_ward_bits() WHERE list = 'wards') x
-	WHERE x.code = ANY (codes)
+	SELECT 'sectors', code, position - 1 FROM sectors
+	UNION ALL SELECT 'skills', code, position - 1 FROM mentoring_skills
+	UNION ALL SELECT 'languages', code, position - 1 FROM mentoring_languages
+	UNION ALL SELECT 'times', code, position - 1 FROM mentoring_times
+	UNION ALL SELECT 'wards', code, wbit FROM mentoring_ward_bits()
+	UNION ALL SELECT 'nearby:' || x.ward_code, x.nearby_code, b.wbit
+	    FROM ward_nearby x JOIN mentoring_ward_bits() b ON b.code = x.nearby_code
 $$;
 
--- And back: the codes of a mask, in the list's order.
-CREATE FUNCTION mentoring_codes(mask int, list text) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-	SELECT coalesce(jsonb_agg(x.code ORDER BY x.position), '[]')
-	FROM (SELECT code, position FROM mentoring_skills WHERE list = 'skills'
-	      UNION ALL SELECT code, position FROM mentoring_times WHERE list = 'times') x
-	WHERE mask & (1 << (x.position - 1)) <> 0
-$$;
-
--- Every application of a call as matching sees it: the masks of her
--- sector, needs, ward and the wards near it, language and times; her
--- verified priority and rank; whether matching serves her (eligible) and
--- whether she has an active match.  Sectors are numbered by position
--- like the other lists (sectors holds at most 31 codes for this).
-CREATE FUNCTION mentoring_mentee_bits(call bigint)
-RETURNS TABLE (application_id bigint, sector int, needs int, ward int,
-    nearby int, language int, times int, priority boolean, rank bigint,
+-- Every application of a call as matching sees it: her sector, needs,
+-- ward, language and times; her verified priority and rank; whether
+-- matching serves her (eligible) and whether she has an active match.
+CREATE FUNCTION mentoring_mentee_facts(call bigint)
+RETURNS TABLE (application_id bigint, sector text, needs text[], ward text,
+    language text, times text[], priority boolean, rank bigint,
     eligible boolean, active boolean)
 LANGUAGE sql STABLE AS $$
-	SELECT a.id,
-	    mentoring_mask(ARRAY[a.sector], 'sectors'),
-	    mentoring_mask(n.areas, 'skills'),
-	    coalesce((SELECT b.wbit FROM mentoring_ward_bits() b
-		WHERE b.code = a.ward_code), -1),
-	    mentoring_mask(ARRAY(SELECT x.nearby_code FROM ward_nearby x
-		WHERE x.ward_code = a.ward_code), 'wards'),
-	    mentoring_mask(ARRAY[coalesce(n.language, u.locale)], 'languages'),
-	    mentoring_mask(n.availability, 'times'),
+	SELECT a.id, a.sector, coalesce(n.areas, '{}'), a.ward_code,
+	    coalesce(n.language, u.locale), coalesce(n.availability, '{}'),
 	    mentoring_priority(a.id),
 	    coalesce(r.rank, 0),
 	    mentoring_eligible(a, s),
@@ -883,25 +871,22 @@ LANGUAGE sql STABLE AS $$
 	WHERE a.call_id = call
 $$;
 
--- Every mentor with a profile: masks, and her places left (capacity less
--- her active matches, everywhere).  available: enabled and not paused.
-CREATE FUNCTION mentoring_mentor_bits()
-RETURNS TABLE (mentor_id bigint, sectors int, skills int, wards int,
-    remote boolean, languages int, times int, places int, available boolean)
+-- Every mentor with a profile, and her places left (capacity less her
+-- active matches, everywhere).  available: enabled and not paused.
+CREATE FUNCTION mentoring_mentor_facts()
+RETURNS TABLE (mentor_id bigint, sectors text[], skills text[], wards text[],
+    remote boolean, languages text[], times text[], places int,
+    available boolean)
 LANGUAGE sql STABLE AS $$
-	SELECT p.user_id,
-	    mentoring_mask(p.sectors, 'sectors'),
-	    mentoring_mask(p.skills, 'skills'),
-	    mentoring_mask(p.wards, 'wards'),
-	    p.remote,
-	    mentoring_mask(p.languages, 'languages'),
-	    mentoring_mask(p.availability, 'times'),
-	    greatest(p.capacity - (SELECT count(*) FROM matches m
-		WHERE m.mentor_id = p.user_id
-		AND m.status IN ('proposed', 'published', 'accepted')), 0)::int,
+	SELECT p.user_id, p.sectors, p.skills, p.wards, p.remote, p.languages,
+	    p.availability,
+	    greatest(p.capacity - coalesce(l.n, 0), 0)::int,
 	    p.paused_at IS NULL AND u.disabled_at IS NULL
 	FROM mentor_profiles p
 	JOIN users u ON u.id = p.user_id AND u.role = 'mentor'
+	LEFT JOIN (SELECT m.mentor_id, count(*) AS n FROM matches m
+	    WHERE m.status IN ('proposed', 'published', 'accepted')
+	    GROUP BY m.mentor_id) l ON l.mentor_id = p.user_id
 $$;
 
 -- The explanation of a score, from what compat.c computed: each part
@@ -910,24 +895,22 @@ $$;
 -- availability); place is COMPAT_AT_* (0 none, 1 same ward, 2 nearby
 -- ward, 3 remote).
 CREATE FUNCTION mentoring_parts(s matching_settings, points int[], max int[],
-    sector_fit boolean, covered int, missing int, place int,
-    language_fit boolean, times int) RETURNS jsonb
+    sector_fit boolean, covered text[], missing text[], place int,
+    language_fit boolean, common text[]) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object(
 	    'sector', jsonb_build_object('weight', s.weight_sector,
 		'points', points[1], 'max', max[1], 'fit', sector_fit),
 	    'skills', jsonb_build_object('weight', s.weight_skills,
 		'points', points[2], 'max', max[2],
-		'covered', mentoring_codes(covered, 'skills'),
-		'missing', mentoring_codes(missing, 'skills')),
+		'covered', to_jsonb(covered), 'missing', to_jsonb(missing)),
 	    'place', jsonb_build_object('weight', s.weight_place,
 		'points', points[3], 'max', max[3],
 		'fit', (ARRAY['none', 'same_ward', 'nearby_ward', 'remote'])[place + 1]),
 	    'language', jsonb_build_object('weight', s.weight_language,
 		'points', points[4], 'max', max[4], 'fit', language_fit),
 	    'availability', jsonb_build_object('weight', s.weight_availability,
-		'points', points[5], 'max', max[5],
-		'common', mentoring_codes(times, 'times')))
+		'points', points[5], 'max', max[5], 'common', to_jsonb(common)))
 $$;
 
 -- ==== what the match handlers answer ====

@@ -83,7 +83,11 @@ mt_version_check(struct api_ctx *ctx, int exists, int64_t version)
 	return (1);
 }
 
-/* Offers past their time expire before anything reads or writes them. */
+/*
+ * Offers past their time expire before anything reads or writes them,
+ * in a statement of its own: a request refused afterwards still leaves
+ * them expired.
+ */
 int
 mt_expire(struct db *db)
 {
@@ -200,55 +204,196 @@ mt_weights(struct db *db, int64_t id, struct compat_weights *w, int *min)
 	return (1);
 }
 
-static uint32_t
-mask(struct db *db, int row, int col)
+static int	code_bit(const struct mt_ref *, int, const char *, size_t);
+
+static const char *const	list_names[MT_LISTS] = {
+	"sectors", "skills", "languages", "times", "wards"
+};
+
+/*
+ * The reference lists, numbered as compat.c compares them.  0 when the
+ * query failed (not replied).
+ */
+int
+mt_ref_load(struct db *db, struct mt_ref *ref)
 {
-	return ((uint32_t)strtoul(db_value(db, row, col), NULL, 10));
+	const char	*list, *code;
+	int		 i, l, bit, ward, pass, near;
+
+	memset(ref, 0, sizeof(*ref));
+	if (!db_exec(db, "SELECT list, code, wbit FROM mentoring_code_bits()",
+	    0, NULL))
+		return (0);
+
+	/* The lists first, then the wards near each ward (by their bits). */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < db_rows(db); i++) {
+			list = db_value(db, i, 0);
+			code = db_value(db, i, 1);
+			bit = (int)db_int(db, i, 2);
+			near = !strncmp(list, "nearby:", 7);
+			if (bit < 0 || bit >= MT_BITS || near != pass)
+				continue;
+			if (near) {
+				ward = code_bit(ref, MT_WARDS, list + 7,
+				    strlen(list + 7));
+				if (ward >= 0)
+					ref->nearby[ward] |= (uint32_t)1 << bit;
+				continue;
+			}
+			for (l = 0; l < MT_LISTS; l++) {
+				if (!strcmp(list, list_names[l]))
+					(void)snprintf(ref->code[l][bit],
+					    sizeof(ref->code[l][bit]), "%s",
+					    code);
+			}
+		}
+	}
+
+	return (1);
+}
+
+/* The bit of a code in a list, or -1. */
+static int
+code_bit(const struct mt_ref *ref, int list, const char *code, size_t len)
+{
+	int	k;
+
+	if (len == 0)
+		return (-1);
+	for (k = 0; k < MT_BITS; k++) {
+		if (strlen(ref->code[list][k]) == len &&
+		    !strncmp(ref->code[list][k], code, len))
+			return (k);
+	}
+
+	return (-1);
+}
+
+/* A code, or PostgreSQL's text form of an array of codes, as a mask. */
+static uint32_t
+mask(struct db *db, int row, int col, const struct mt_ref *ref, int list)
+{
+	const char	*s, *e;
+	uint32_t	 m;
+	int		 b;
+
+	if (db_isnull(db, row, col))
+		return (0);
+	s = db_value(db, row, col);
+	if (*s != '{') {
+		b = code_bit(ref, list, s, strlen(s));
+		return (b < 0 ? 0 : (uint32_t)1 << b);
+	}
+
+	/* Codes need no quoting: {a,b_c}. */
+	m = 0;
+	for (s++; *s != '\0' && *s != '}'; s = *e == ',' ? e + 1 : e) {
+		for (e = s; *e != '\0' && *e != ',' && *e != '}'; e++)
+			;
+		if ((b = code_bit(ref, list, s, (size_t)(e - s))) >= 0)
+			m |= (uint32_t)1 << b;
+	}
+
+	return (m);
 }
 
 /* A row of MT_MENTEE_COLS. */
 void
-mt_mentee_row(struct db *db, int row, struct mt_mentee *e)
+mt_mentee_row(struct db *db, int row, const struct mt_ref *ref,
+    struct mt_mentee *e)
 {
+	const char	*ward;
+
 	memset(e, 0, sizeof(*e));
 	e->id = db_int(db, row, 0);
-	e->c.sector = mask(db, row, 1);
-	e->c.needs = mask(db, row, 2);
-	e->c.ward = (int)db_int(db, row, 3);
-	e->c.nearby = mask(db, row, 4);
-	e->c.language = mask(db, row, 5);
-	e->c.availability = mask(db, row, 6);
-	e->priority = db_value(db, row, 7)[0] == 't';
-	e->rank = db_int(db, row, 8);
+	e->c.sector = mask(db, row, 1, ref, MT_SECTORS);
+	e->c.needs = mask(db, row, 2, ref, MT_SKILLS);
+	e->c.ward = COMPAT_NO_WARD;
+	if (!db_isnull(db, row, 3)) {
+		ward = db_value(db, row, 3);
+		e->c.ward = code_bit(ref, MT_WARDS, ward, strlen(ward));
+		if (e->c.ward >= 0)
+			e->c.nearby = ref->nearby[e->c.ward];
+		else
+			e->c.ward = COMPAT_NO_WARD;
+	}
+	e->c.language = mask(db, row, 4, ref, MT_LANGUAGES);
+	e->c.availability = mask(db, row, 5, ref, MT_TIMES);
+	e->priority = db_value(db, row, 6)[0] == 't';
+	e->rank = db_int(db, row, 7);
 }
 
 /* A row of MT_MENTOR_COLS. */
 void
-mt_mentor_row(struct db *db, int row, struct mt_mentor *t)
+mt_mentor_row(struct db *db, int row, const struct mt_ref *ref,
+    struct mt_mentor *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->id = db_int(db, row, 0);
-	t->c.sectors = mask(db, row, 1);
-	t->c.skills = mask(db, row, 2);
-	t->c.wards = mask(db, row, 3);
+	t->c.sectors = mask(db, row, 1, ref, MT_SECTORS);
+	t->c.skills = mask(db, row, 2, ref, MT_SKILLS);
+	t->c.wards = mask(db, row, 3, ref, MT_WARDS);
 	t->c.remote = db_value(db, row, 4)[0] == 't';
-	t->c.languages = mask(db, row, 5);
-	t->c.availability = mask(db, row, 6);
+	t->c.languages = mask(db, row, 5, ref, MT_LANGUAGES);
+	t->c.availability = mask(db, row, 6, ref, MT_TIMES);
 	t->places = (unsigned int)db_int(db, row, 7);
 }
 
-/* One object of the array MT_PAIRS_INSERT reads. */
-void
-mt_pair_json(struct kore_buf *b, int64_t app, int64_t mentor,
-    const struct compat_result *r)
+/* The codes of a mask, as a JSON array. */
+static void
+codes_json(struct kore_buf *b, const struct mt_ref *ref, int list,
+    uint32_t m)
 {
+	int	k, n;
+
+	kore_buf_append(b, "[", 1);
+	for (n = 0, k = 0; k < MT_BITS; k++) {
+		if ((m & ((uint32_t)1 << k)) == 0)
+			continue;
+		kore_buf_appendf(b, "%s\"%s\"", n++ ? "," : "",
+		    ref->code[list][k]);
+	}
+	kore_buf_append(b, "]", 1);
+}
+
+/*
+ * Room for n more bytes, growing by doubling: kore_buf grows by what is
+ * appended, which copies the whole buffer again and again when thousands
+ * of pairs are appended one by one.
+ */
+void
+mt_buf_reserve(struct kore_buf *b, size_t n)
+{
+	size_t	want;
+
+	if (b->offset + n <= b->length)
+		return;
+	want = b->length * 2;
+	if (want < b->offset + n)
+		want = b->offset + n;
+	b->data = kore_realloc(b->data, want);
+	b->length = want;
+}
+
+/* One object of the array MT_PAIRS_INSERT reads (at most 8 KiB). */
+void
+mt_pair_json(struct kore_buf *b, const struct mt_ref *ref, int64_t app,
+    int64_t mentor, const struct compat_result *r)
+{
+	mt_buf_reserve(b, MT_PAIR_JSON_MAX);
 	kore_buf_appendf(b, "{\"a\":%lld,\"m\":%lld,\"s\":%d,"
 	    "\"p\":[%d,%d,%d,%d,%d],\"x\":[%d,%d,%d,%d,%d],\"sf\":%s,"
-	    "\"c\":%u,\"mi\":%u,\"pl\":%d,\"lf\":%s,\"t\":%u}",
+	    "\"pl\":%d,\"lf\":%s,\"c\":",
 	    (long long)app, (long long)mentor, r->score,
 	    r->points[0], r->points[1], r->points[2], r->points[3],
 	    r->points[4], r->max[0], r->max[1], r->max[2], r->max[3],
-	    r->max[4], r->sector_fit ? "true" : "false", r->covered,
-	    r->missing, r->place, r->language_fit ? "true" : "false",
-	    r->times);
+	    r->max[4], r->sector_fit ? "true" : "false", r->place,
+	    r->language_fit ? "true" : "false");
+	codes_json(b, ref, MT_SKILLS, r->covered);
+	kore_buf_append(b, ",\"mi\":", 6);
+	codes_json(b, ref, MT_SKILLS, r->missing);
+	kore_buf_append(b, ",\"t\":", 5);
+	codes_json(b, ref, MT_TIMES, r->times);
+	kore_buf_append(b, "}", 1);
 }

@@ -77,12 +77,14 @@ pair_for(struct db *db, int64_t call, int64_t app, int64_t mentor,
 	struct compat_result	 r;
 	struct mt_mentee	 e;
 	struct mt_mentor	 t;
+	struct mt_ref		 ref;
 	const char		*params[2];
 	char			 cid[MT_ID_LEN], aid[MT_ID_LEN];
 	char			 tid[MT_ID_LEN];
 	int			 min, f;
 
-	if ((f = mt_weights(db, call, &w, &min)) == -1)
+	if ((f = mt_weights(db, call, &w, &min)) == -1 ||
+	    !mt_ref_load(db, &ref))
 		return (fail(db));
 	mt_id(cid, call);
 	mt_id(aid, app);
@@ -90,7 +92,7 @@ pair_for(struct db *db, int64_t call, int64_t app, int64_t mentor,
 	params[0] = cid;
 	params[1] = aid;
 	if (!db_exec(db, "SELECT " MT_MENTEE_COLS ", b.eligible, b.active "
-	    "FROM mentoring_mentee_bits($1) b WHERE b.application_id = $2",
+	    "FROM mentoring_mentee_facts($1) b WHERE b.application_id = $2",
 	    2, params))
 		return (fail(db));
 	if (db_rows(db) != 1) {
@@ -100,8 +102,8 @@ pair_for(struct db *db, int64_t call, int64_t app, int64_t mentor,
 		    "application_id", "is not an application of this call"));
 		return (0);
 	}
-	mt_mentee_row(db, 0, &e);
-	if (db_value(db, 0, 9)[0] != 't') {
+	mt_mentee_row(db, 0, &ref, &e);
+	if (db_value(db, 0, MT_MENTEE_NCOLS)[0] != 't') {
 		db_close(db);
 		api_error_fields(ctx, 409, "conflict",
 		    "Matching serves funded applications (and waitlisted ones "
@@ -109,7 +111,7 @@ pair_for(struct db *db, int64_t call, int64_t app, int64_t mentor,
 		    "application_id", "is not funded"));
 		return (0);
 	}
-	if (keep_mentor == 0 && db_value(db, 0, 10)[0] == 't') {
+	if (keep_mentor == 0 && db_value(db, 0, MT_MENTEE_NCOLS + 1)[0] == 't') {
 		db_close(db);
 		api_error_fields(ctx, 409, "conflict",
 		    "She already has a mentor or a proposal", json_pack(
@@ -119,7 +121,7 @@ pair_for(struct db *db, int64_t call, int64_t app, int64_t mentor,
 
 	params[0] = tid;
 	if (!db_exec(db, "SELECT " MT_MENTOR_COLS ", t.available "
-	    "FROM mentoring_mentor_bits() t WHERE t.mentor_id = $1", 1,
+	    "FROM mentoring_mentor_facts() t WHERE t.mentor_id = $1", 1,
 	    params))
 		return (fail(db));
 	if (db_rows(db) != 1) {
@@ -129,8 +131,8 @@ pair_for(struct db *db, int64_t call, int64_t app, int64_t mentor,
 		    "mentor_id", "is not a mentor with a profile"));
 		return (0);
 	}
-	mt_mentor_row(db, 0, &t);
-	if (db_value(db, 0, 8)[0] != 't') {
+	mt_mentor_row(db, 0, &ref, &t);
+	if (db_value(db, 0, MT_MENTOR_NCOLS)[0] != 't') {
 		db_close(db);
 		api_error_fields(ctx, 409, "conflict",
 		    "This mentor takes no new mentees for now",
@@ -147,7 +149,7 @@ pair_for(struct db *db, int64_t call, int64_t app, int64_t mentor,
 
 	compat_score(&w, &e.c, &t.c, &r);
 	kore_buf_append(pair, "[", 1);
-	mt_pair_json(pair, app, mentor, &r);
+	mt_pair_json(pair, &ref, app, mentor, &r);
 	kore_buf_append(pair, "]", 1);
 
 	return (1);
@@ -216,7 +218,7 @@ matches_add(struct api_ctx *ctx)
 
 	if (!db_open(&db, ctx))
 		return (KORE_RESULT_OK);
-	if (!db_begin(&db, "mentoring.match_add") || !mt_expire(&db) ||
+	if (!mt_expire(&db) || !db_begin(&db, "mentoring.match_add") ||
 	    !lock_call(&db, ctx->params[0], &found))
 		return (db_fail(&db));
 	if (!found) {
@@ -271,7 +273,7 @@ matches_replace(struct api_ctx *ctx)
 
 	if (!db_open(&db, ctx))
 		return (KORE_RESULT_OK);
-	if (!db_begin(&db, "mentoring.match_replace") || !mt_expire(&db) ||
+	if (!mt_expire(&db) || !db_begin(&db, "mentoring.match_replace") ||
 	    (r = mt_match_lock(&db, ctx->params[0], &m)) == -1)
 		return (db_fail(&db));
 	if (r == 0) {
@@ -302,13 +304,10 @@ matches_replace(struct api_ctx *ctx)
 	params[0] = kore_buf_stringify(&pair, NULL);
 	params[1] = mid;
 	if (!db_exec(&db, "UPDATE matches m SET mentor_id = p.m, score = p.s, "
-	    "  parts = mentoring_parts(ms, p.p, p.x, p.sf, p.c, p.mi, p.pl, "
-	    "    p.lf, p.t), "
+	    "  parts = " MT_PAIRS_PARTS ", "
 	    "  origin = CASE WHEN m.origin = 'auto' AND m.mentor_id <> p.m "
 	    "    THEN 'edited' ELSE m.origin END "
-	    "FROM jsonb_to_recordset($1::jsonb) AS p(a bigint, m bigint, "
-	    "  s int, p int[], x int[], sf boolean, c int, mi int, pl int, "
-	    "  lf boolean, t int), matching_settings ms "
+	    "FROM " MT_PAIRS_RECORD ", matching_settings ms "
 	    "WHERE m.id = $2 AND ms.call_id = m.call_id", 2, params)) {
 		kore_buf_cleanup(&pair);
 		return (db_fail(&db));
@@ -335,7 +334,7 @@ matches_delete(struct api_ctx *ctx)
 
 	if (!db_open(&db, ctx))
 		return (KORE_RESULT_OK);
-	if (!db_begin(&db, "mentoring.match_delete") || !mt_expire(&db) ||
+	if (!mt_expire(&db) || !db_begin(&db, "mentoring.match_delete") ||
 	    (r = mt_match_lock(&db, ctx->params[0], &m)) == -1)
 		return (db_fail(&db));
 	if (r == 0) {
@@ -384,7 +383,7 @@ matches_publish(struct api_ctx *ctx)
 
 	if (!db_open(&db, ctx))
 		return (KORE_RESULT_OK);
-	if (!db_begin(&db, "mentoring.publish") || !mt_expire(&db) ||
+	if (!mt_expire(&db) || !db_begin(&db, "mentoring.publish") ||
 	    !lock_call(&db, ctx->params[0], &found))
 		return (db_fail(&db));
 	if (!found) {
@@ -565,8 +564,8 @@ answer(struct api_ctx *ctx, int accept)
 		kore_free(reason);
 		return (KORE_RESULT_OK);
 	}
-	if (!db_begin(&db, accept ? "mentoring.accept" : "mentoring.decline") ||
-	    !mt_expire(&db)) {
+	if (!mt_expire(&db) ||
+	    !db_begin(&db, accept ? "mentoring.accept" : "mentoring.decline")) {
 		kore_free(reason);
 		return (db_fail(&db));
 	}
@@ -636,7 +635,7 @@ matches_end(struct api_ctx *ctx)
 		kore_free(reason);
 		return (KORE_RESULT_OK);
 	}
-	if (!db_begin(&db, "mentoring.end") || !mt_expire(&db)) {
+	if (!mt_expire(&db) || !db_begin(&db, "mentoring.end")) {
 		kore_free(reason);
 		return (db_fail(&db));
 	}

@@ -61,6 +61,7 @@ struct mjob {
 
 struct mstate {
 	struct db	 db;
+	struct mt_ref	 ref;
 	struct mjob	*job;
 	int		 started;	/* the task has the job too */
 	int64_t		 places;
@@ -301,7 +302,7 @@ matching_load(struct api_ctx *ctx, struct mstate *st)
 
 	if (!db_open(db, ctx))
 		return (0);
-	if (!db_begin(db, "mentoring.match") || !mt_expire(db) ||
+	if (!mt_expire(db) || !db_begin(db, "mentoring.match") ||
 	    !db_exec(db, "SELECT call_id FROM matching_settings "
 	    "WHERE call_id = $1 FOR UPDATE", 1, params)) {
 		db_fail(db);
@@ -322,10 +323,11 @@ matching_load(struct api_ctx *ctx, struct mstate *st)
 	st->job = j;
 
 	if ((found = mt_weights(db, ctx->params[0], &j->w, &j->min_score)) !=
-	    1 || !db_exec(db, "DELETE FROM matches WHERE call_id = $1 "
+	    1 || !mt_ref_load(db, &st->ref) ||
+	    !db_exec(db, "DELETE FROM matches WHERE call_id = $1 "
 	    "AND status = 'proposed' AND origin = 'auto'", 1, params) ||
 	    !db_exec(db, "SELECT " MT_MENTEE_COLS " "
-	    "FROM mentoring_mentee_bits($1) b "
+	    "FROM mentoring_mentee_facts($1) b "
 	    "WHERE b.eligible AND NOT b.active ORDER BY b.application_id",
 	    1, params)) {
 		db_fail(db);
@@ -338,10 +340,10 @@ matching_load(struct api_ctx *ctx, struct mstate *st)
 		return (0);
 	}
 	for (i = 0; i < j->n; i++)
-		mt_mentee_row(db, (int)i, &j->ee[i]);
+		mt_mentee_row(db, (int)i, &st->ref, &j->ee[i]);
 
 	if (!db_exec(db, "SELECT " MT_MENTOR_COLS " "
-	    "FROM mentoring_mentor_bits() t WHERE t.available "
+	    "FROM mentoring_mentor_facts() t WHERE t.available "
 	    "ORDER BY t.mentor_id", 0, NULL)) {
 		db_fail(db);
 		return (0);
@@ -353,7 +355,7 @@ matching_load(struct api_ctx *ctx, struct mstate *st)
 		return (0);
 	}
 	for (i = 0; i < j->m; i++) {
-		mt_mentor_row(db, (int)i, &j->tor[i]);
+		mt_mentor_row(db, (int)i, &st->ref, &j->tor[i]);
 		st->places += j->tor[i].places;
 	}
 
@@ -461,10 +463,12 @@ matching_store(struct api_ctx *ctx, struct mstate *st)
 		if (o->reason == MATCH_MATCHED) {
 			if (np++ > 0)
 				kore_buf_append(&pairs, ",", 1);
-			mt_pair_json(&pairs, o->mentee, o->mentor, &j->det[k]);
+			mt_pair_json(&pairs, &st->ref, o->mentee, o->mentor,
+			    &j->det[k]);
 			continue;
 		}
 		a = find_mentee(j, o->mentee);
+		mt_buf_reserve(&left, 256);
 		if (nl++ > 0)
 			kore_buf_append(&left, ",", 1);
 		kore_buf_appendf(&left, "{\"a\":%lld,\"r\":\"%s\",\"p\":%s,"

@@ -48,7 +48,7 @@ sessions_add(struct api_ctx *ctx)
 		json_decref(errors);
 		return (KORE_RESULT_OK);
 	}
-	if (!db_begin(&db, "mentoring.session") || !mt_expire(&db) ||
+	if (!mt_expire(&db) || !db_begin(&db, "mentoring.session") ||
 	    (r = mt_match_lock(&db, ctx->params[0], &m)) == -1) {
 		free(text);
 		json_decref(errors);

@@ -25,6 +25,7 @@ main(void)
 	failed += unit_flow();
 	failed += unit_assign();
 	failed += unit_match();
+	failed += unit_compat();
 
 	return (failed != 0);
 }

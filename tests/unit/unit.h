@@ -28,5 +28,6 @@ int	unit_allocation(void);
 int	unit_flow(void);
 int	unit_assign(void);
 int	unit_match(void);
+int	unit_compat(void);
 
 #endif
