@@ -856,3 +856,75 @@ test('waitlisted women are matched only when the call says so; follow-up counts 
   });
   assertErr(assert, await api('POST', '/api/calls/999999999/matching', bearer(tokens.staff)), 404, 'not_found');
 });
+
+test('answers have exactly the fields the OpenAPI document describes', async () => {
+  const doc = (await api('GET', '/api/openapi.json')).json;
+  const schema = (n) => doc.components.schemas[n];
+  const keys = (o) => Object.keys(o).sort();
+  const props = (s) => keys(s.properties);
+  const same = (o, s) => assert.deepEqual(keys(o), props(s), `${JSON.stringify(keys(o))} vs ${JSON.stringify(props(s))}`);
+
+  const call = await makeCall();
+  const m = await mentor({ capacity: 2 });
+  const a = await application(call, { needs: { areas: ['finance_bookkeeping'] } });
+  const b = await application(call, { sector: 'garment_textile' });
+  await settings(call, { min_score: 800 });
+  await only([m], async () => {
+    const res = await run(tokens.staff, call);
+    same(res, schema('MentoringRun'));
+    same(res.run, schema('MentoringRun').properties.run);
+    same(res.matches[0], schema('MentoringMatch'));
+    same(res.matches[0].application, schema('MentoringMatch').properties.application);
+    same(res.matches[0].mentor, schema('MentoringMatch').properties.mentor);
+    same(res.matches[0].parts, schema('MentoringParts'));
+    for (const [k, v] of Object.entries(res.matches[0].parts)) same(v, schema('MentoringParts').properties[k]);
+    same(res.unmatched[0], schema('MentoringUnmatched'));
+    assert.ok(schema('MentoringUnmatched').properties.reason.enum.includes(res.unmatched[0].reason));
+
+    const list = (await api('GET', `/api/calls/${call}/matches`, bearer(tokens.staff))).json;
+    same(list, schema('MentoringMatchList'));
+    const un = (await api('GET', `/api/calls/${call}/mentees/unmatched`, bearer(tokens.staff))).json;
+    same(un, schema('MentoringUnmatchedList'));
+    same(un.items[0], schema('MentoringUnmatchedList').properties.items.items);
+    same(un.items[0].last_run, schema('MentoringUnmatchedList').properties.items.items.properties.last_run);
+    const pub = await publish(tokens.staff, call);
+    same(pub, schema('MentoringPublish'));
+
+    const tm = await sessionFor(m);
+    const mine = (await api('GET', '/api/matches/mine', bearer(tm))).json;
+    same(mine.items[0], schema('MentoringMatchMentor'));
+    same(mine.items[0].mentee, schema('MentoringMatchMentor').properties.mentee);
+    same(mine.items[0].mentee.needs, schema('MentoringMatchMentor').properties.mentee.properties.needs);
+    const id = res.matches[0].id;
+    assert.equal((await api('POST', `/api/matches/${id}/accept`, bearer(tm))).status, 200);
+    const ta = await sessionFor(a.applicant);
+    same((await api('GET', '/api/matches/mine', bearer(ta))).json.items[0], schema('MentoringMatchMentee'));
+    const today = await scalar(`SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text`);
+    const s = await api('POST', `/api/matches/${id}/sessions`, { token: ta, body: { held_on: today, minutes: 30 } });
+    same(s.json, schema('MentoringSession'));
+    same(s.json.logged_by, schema('MentoringSession').properties.logged_by);
+    const sl = (await api('GET', `/api/matches/${id}/sessions`, bearer(tm))).json;
+    same(sl, schema('MentoringSessionList'));
+    const h = (await api('GET', `/api/mentoring/hours?call_id=${call}`, bearer(tokens.staff))).json;
+    same(h, schema('MentoringHours'));
+    same(h.mentees[0], schema('MentoringHours').properties.mentees.items);
+    same(h.mentors[0], schema('MentoringHours').properties.mentors.items);
+    assert.ok(b);
+  });
+
+  const prof = (await api('GET', '/api/me/mentor-profile', bearer(await sessionFor(m)))).json;
+  same(prof, schema('MentoringProfile'));
+  const ms = (await api('GET', '/api/mentors', bearer(tokens.staff))).json.items.find((x) => x.id === m);
+  same(ms, schema('MentoringMentorList').properties.items.items);
+  same(ms.load, schema('MentoringMentorList').properties.items.items.properties.load);
+  same((await api('GET', `/api/applications/${a.id}/mentoring-needs`, bearer(tokens.staff))).json, schema('MentoringNeeds'));
+  same((await api('GET', `/api/calls/${call}/matching-settings`, bearer(tokens.staff))).json, schema('MentoringSettings'));
+  const ref = (await api('GET', '/api/mentoring/reference')).json;
+  same(ref, schema('MentoringReference'));
+  same(ref.skills[0], schema('MentoringReferenceItem'));
+
+  // The request schemas name what the server accepts.
+  assert.deepEqual(props(schema('MentoringProfileRequest')), keys(PROFILE));
+  assert.equal(schema('MentoringProfileRequest').properties.capacity.maximum, 20);
+  assert.equal(schema('MentoringSessionRequest').properties.minutes.maximum, 600);
+});
