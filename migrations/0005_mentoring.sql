@@ -440,81 +440,124 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT status IN ('proposed', 'published', 'accepted')
 $$;
 
--- Who may be matched: a mentor account, enabled, with a profile, not
--- paused; not a pair the mentor declined; within her capacity.
+-- Each row on its own: a match starts as proposed, keeps its
+-- application, moves only along match_transitions, and changes its
+-- mentor only while proposed.  No lookups of growing tables here: a run
+-- inserts thousands of rows in one statement, and the checks that read
+-- other rows are made once per statement, set-based (below).
 CREATE FUNCTION matches_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-	p	mentor_profiles;
-	u	users;
-	used	int;
 BEGIN
-	IF TG_OP = 'UPDATE' THEN
-		IF NEW.application_id <> OLD.application_id OR NEW.call_id <> OLD.call_id THEN
-			RAISE EXCEPTION 'a match keeps its application'
-			    USING ERRCODE = 'SN409', COLUMN = 'application_id';
-		END IF;
-		IF NEW.status <> OLD.status AND NOT EXISTS (SELECT 1 FROM match_transitions
-		    WHERE from_status = OLD.status AND to_status = NEW.status) THEN
-			RAISE EXCEPTION 'a match cannot go from % to %', OLD.status, NEW.status
-			    USING ERRCODE = 'SN409', COLUMN = 'status';
-		END IF;
-		IF NEW.mentor_id <> OLD.mentor_id AND OLD.status <> 'proposed' THEN
-			RAISE EXCEPTION 'only a proposed match can change its mentor'
-			    USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
-		END IF;
-		IF NEW.version = OLD.version THEN
-			NEW.version := OLD.version + 1;
-		END IF;
-		NEW.updated_at := now();
-	ELSE
+	IF TG_OP = 'INSERT' THEN
 		IF NEW.status <> 'proposed' THEN
 			RAISE EXCEPTION 'a match starts as proposed'
 			    USING ERRCODE = 'SN409', COLUMN = 'status';
 		END IF;
-		IF NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.application_id
-		    AND call_id = NEW.call_id) THEN
-			RAISE EXCEPTION 'the application does not belong to this call'
-			    USING ERRCODE = 'SN422', COLUMN = 'application_id';
-		END IF;
+		RETURN NEW;
 	END IF;
-
-	IF TG_OP = 'INSERT' OR NEW.mentor_id <> OLD.mentor_id
-	    OR (NEW.status = 'published' AND OLD.status = 'proposed') THEN
-		-- Taking the profile's lock serialises every change of a
-		-- mentor's load, so that two transactions cannot both take
-		-- her last place.
-		SELECT * INTO p FROM mentor_profiles WHERE user_id = NEW.mentor_id FOR UPDATE;
-		SELECT * INTO u FROM users WHERE id = NEW.mentor_id;
-		IF p.user_id IS NULL OR u.role <> 'mentor' OR u.disabled_at IS NOT NULL THEN
-			RAISE EXCEPTION 'not a mentor with a profile'
-			    USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
-		END IF;
-		IF p.paused_at IS NOT NULL THEN
-			RAISE EXCEPTION 'the mentor is paused'
-			    USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
-		END IF;
+	IF NEW.application_id <> OLD.application_id OR NEW.call_id <> OLD.call_id THEN
+		RAISE EXCEPTION 'a match keeps its application'
+		    USING ERRCODE = 'SN409', COLUMN = 'application_id';
 	END IF;
-
-	IF TG_OP = 'INSERT' OR NEW.mentor_id <> OLD.mentor_id THEN
-		IF EXISTS (SELECT 1 FROM matches m WHERE m.application_id = NEW.application_id
-		    AND m.mentor_id = NEW.mentor_id AND m.status = 'declined') THEN
-			RAISE EXCEPTION 'this mentor declined this mentee'
-			    USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
-		END IF;
-		SELECT count(*) INTO used FROM matches m WHERE m.mentor_id = NEW.mentor_id
-		    AND matches_active(m.status) AND m.id IS DISTINCT FROM NEW.id;
-		IF used >= p.capacity THEN
-			RAISE EXCEPTION 'the mentor has no places left (% of %)', used, p.capacity
-			    USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
-		END IF;
+	IF NEW.status <> OLD.status AND NOT EXISTS (SELECT 1 FROM match_transitions
+	    WHERE from_status = OLD.status AND to_status = NEW.status) THEN
+		RAISE EXCEPTION 'a match cannot go from % to %', OLD.status, NEW.status
+		    USING ERRCODE = 'SN409', COLUMN = 'status';
 	END IF;
+	IF NEW.mentor_id <> OLD.mentor_id AND OLD.status <> 'proposed' THEN
+		RAISE EXCEPTION 'only a proposed match can change its mentor'
+		    USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
+	END IF;
+	IF NEW.version = OLD.version THEN
+		NEW.version := OLD.version + 1;
+	END IF;
+	NEW.updated_at := now();
 	RETURN NEW;
 END
 $$;
 
 CREATE TRIGGER matches_guard BEFORE INSERT OR UPDATE ON matches
 	FOR EACH ROW EXECUTE FUNCTION matches_guard();
+
+-- Who may be matched, for the matches ids that were just made, given a
+-- new mentor or published: the application belongs to the match's call;
+-- the mentor is an enabled mentor account with a profile, not paused,
+-- who never declined this mentee; and no mentor has more active matches
+-- than her capacity.  The profiles of the mentors concerned are locked
+-- first (in id order): every change of a mentor's load takes that lock,
+-- so two transactions cannot both take her last place.
+CREATE FUNCTION matches_check(ids bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	bad	record;
+BEGIN
+	IF EXISTS (SELECT 1 FROM matches m JOIN applications a ON a.id = m.application_id
+	    WHERE m.id = ANY (ids) AND a.call_id <> m.call_id) THEN
+		RAISE EXCEPTION 'the application does not belong to this call'
+		    USING ERRCODE = 'SN422', COLUMN = 'application_id';
+	END IF;
+	PERFORM 1 FROM mentor_profiles p
+	WHERE p.user_id IN (SELECT m.mentor_id FROM matches m WHERE m.id = ANY (ids))
+	ORDER BY p.user_id FOR UPDATE;
+	IF EXISTS (SELECT 1 FROM matches m
+	    LEFT JOIN mentor_profiles p ON p.user_id = m.mentor_id
+	    LEFT JOIN users u ON u.id = m.mentor_id
+	    WHERE m.id = ANY (ids) AND (p.user_id IS NULL OR u.role <> 'mentor'
+		OR u.disabled_at IS NOT NULL)) THEN
+		RAISE EXCEPTION 'not a mentor with a profile'
+		    USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
+	END IF;
+	IF EXISTS (SELECT 1 FROM matches m JOIN mentor_profiles p ON p.user_id = m.mentor_id
+	    WHERE m.id = ANY (ids) AND p.paused_at IS NOT NULL) THEN
+		RAISE EXCEPTION 'the mentor is paused'
+		    USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
+	END IF;
+	IF EXISTS (SELECT 1 FROM matches m JOIN matches d
+	    ON d.application_id = m.application_id AND d.mentor_id = m.mentor_id
+	    AND d.status = 'declined'
+	    WHERE m.id = ANY (ids)) THEN
+		RAISE EXCEPTION 'this mentor declined this mentee'
+		    USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
+	END IF;
+	SELECT p.user_id, p.capacity, l.n INTO bad
+	FROM mentor_profiles p
+	JOIN (SELECT m.mentor_id, count(*) AS n FROM matches m
+	    WHERE m.status IN ('proposed', 'published', 'accepted')
+	    AND m.mentor_id IN (SELECT x.mentor_id FROM matches x WHERE x.id = ANY (ids))
+	    GROUP BY m.mentor_id) l ON l.mentor_id = p.user_id
+	WHERE l.n > p.capacity
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'the mentor has no places left (% matches, capacity %)',
+		    bad.n, bad.capacity USING ERRCODE = 'SN409', COLUMN = 'mentor_id';
+	END IF;
+END
+$$;
+
+CREATE FUNCTION matches_check_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM matches_check(ARRAY(SELECT id FROM ins));
+	RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION matches_check_update() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM matches_check(ARRAY(SELECT n.id FROM ins n JOIN old o ON o.id = n.id
+	    WHERE n.mentor_id <> o.mentor_id
+	    OR (o.status = 'proposed' AND n.status = 'published')));
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER matches_check_insert AFTER INSERT ON matches
+	REFERENCING NEW TABLE AS ins
+	FOR EACH STATEMENT EXECUTE FUNCTION matches_check_insert();
+CREATE TRIGGER matches_check_update AFTER UPDATE ON matches
+	REFERENCING OLD TABLE AS old NEW TABLE AS ins
+	FOR EACH STATEMENT EXECUTE FUNCTION matches_check_update();
 
 -- Published offers past their time expire: called by the server's
 -- housekeeping (app/core/housekeeping.c) and before every read or write

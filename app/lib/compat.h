@@ -42,7 +42,7 @@
 #define COMPAT_PLACE_SAME	1000	/* she meets her in her own ward */
 #define COMPAT_PLACE_NEAR	700	/* in a ward nearby */
 #define COMPAT_PLACE_REMOTE	500	/* online or by phone */
-#define COMPAT_SKILLS_NONE	500	/* she asked for nothing in particular */
+#define COMPAT_SKILLS_NONE	500	/* she asked for nothing */
 
 /* compat_result.place */
 #define COMPAT_AT_NONE		0

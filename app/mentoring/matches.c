@@ -111,7 +111,8 @@ pair_for(struct db *db, int64_t call, int64_t app, int64_t mentor,
 		    "application_id", "is not funded"));
 		return (0);
 	}
-	if (keep_mentor == 0 && db_value(db, 0, MT_MENTEE_NCOLS + 1)[0] == 't') {
+	if (keep_mentor == 0 &&
+	    db_value(db, 0, MT_MENTEE_NCOLS + 1)[0] == 't') {
 		db_close(db);
 		api_error_fields(ctx, 409, "conflict",
 		    "She already has a mentor or a proposal", json_pack(

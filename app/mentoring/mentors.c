@@ -110,7 +110,8 @@ profile_codes(struct db *db, const char *body, json_t *errors)
 	    "  mentoring_codes_problem(mentoring_text_array(b -> 'wards'), "
 	    "    ARRAY(SELECT code FROM wards)), "
 	    "  mentoring_codes_problem(mentoring_text_array("
-	    "    b -> 'availability'), ARRAY(SELECT code FROM mentoring_times)) "
+	    "    b -> 'availability'), "
+	    "    ARRAY(SELECT code FROM mentoring_times)) "
 	    "FROM (SELECT $1::jsonb AS b) x", 1, params))
 		return (0);
 

@@ -139,7 +139,8 @@ needs_put(struct api_ctx *ctx)
 	    "  mentoring_codes_problem(ARRAY[b ->> 'language'], "
 	    "    ARRAY(SELECT code FROM mentoring_languages)), "
 	    "  mentoring_codes_problem(mentoring_text_array("
-	    "    b -> 'availability'), ARRAY(SELECT code FROM mentoring_times)), "
+	    "    b -> 'availability'), "
+	    "    ARRAY(SELECT code FROM mentoring_times)), "
 	    "  (SELECT version FROM mentoring_needs WHERE application_id = $1) "
 	    "FROM (SELECT $2::jsonb AS b) x", 2, params)) {
 		free(text);
@@ -184,7 +185,8 @@ needs_put(struct api_ctx *ctx)
 	    "  mentoring_text_array(b -> 'availability'), "
 	    "  coalesce(b ->> 'note', ''), $3 "
 	    "FROM (SELECT $2::jsonb AS b) x "
-	    "ON CONFLICT (application_id) DO UPDATE SET areas = EXCLUDED.areas, "
+	    "ON CONFLICT (application_id) DO UPDATE SET "
+	    "  areas = EXCLUDED.areas, "
 	    "  language = EXCLUDED.language, "
 	    "  availability = EXCLUDED.availability, note = EXCLUDED.note, "
 	    "  updated_by = EXCLUDED.updated_by", 3, params)) {

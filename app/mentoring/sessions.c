@@ -109,7 +109,8 @@ sessions_add(struct api_ctx *ctx)
 	if (!db_exec(&db, "INSERT INTO mentoring_sessions (match_id, "
 	    "  held_on, minutes, topics, notes, next_steps, logged_by) "
 	    "SELECT $1, (b ->> 'held_on')::date, (b ->> 'minutes')::int, "
-	    "  mentoring_text_array(b -> 'topics'), coalesce(b ->> 'notes', ''), "
+	    "  mentoring_text_array(b -> 'topics'), "
+	    "  coalesce(b ->> 'notes', ''), "
 	    "  coalesce(b ->> 'next_steps', ''), $3 "
 	    "FROM (SELECT $2::jsonb AS b) x "
 	    "RETURNING api_mentoring_session(mentoring_sessions), id", 3,

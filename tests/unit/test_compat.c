@@ -289,7 +289,8 @@ test_random(void **state)
 		assert_true(r.score >= 0 && r.score <= COMPAT_SCORE_MAX);
 		for (i = 0; i < COMPAT_PARTS; i++) {
 			assert_int_equal(r.max[i], w.w[i] * COMPAT_SCALE);
-			assert_true(r.points[i] >= 0 && r.points[i] <= r.max[i]);
+			assert_true(r.points[i] >= 0);
+			assert_true(r.points[i] <= r.max[i]);
 		}
 		assert_int_equal(r.covered | r.missing, e.needs);
 		assert_int_equal(r.covered & r.missing, 0);
