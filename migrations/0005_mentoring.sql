@@ -491,6 +491,9 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	bad	record;
 BEGIN
+	IF cardinality(ids) = 0 THEN
+		RETURN;
+	END IF;
 	IF EXISTS (SELECT 1 FROM matches m JOIN applications a ON a.id = m.application_id
 	    WHERE m.id = ANY (ids) AND a.call_id <> m.call_id) THEN
 		RAISE EXCEPTION 'the application does not belong to this call'
