@@ -46,5 +46,8 @@ BEGIN
 	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON followup_support_areas
 	    FROM sen_app;
 	REVOKE DELETE, TRUNCATE ON checkin_versions FROM sen_app;
+	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON mentoring_skills,
+	    mentoring_languages, mentoring_times, ward_nearby,
+	    matching_reasons, match_transitions FROM sen_app;
 END
 $$;

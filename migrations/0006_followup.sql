@@ -890,16 +890,16 @@ LANGUAGE sql STABLE AS $$
 	    AND k.status = 'approved')
 $$;
 
--- Whether a mentor may read a business and its check-ins (read-only).
--- TODO(mentoring): the mentoring feature (its matches table) is built in
--- parallel; until it is merged no mentor sees any business.  After the
--- merge, replace the body with a lookup of an active match between the
--- mentor and the business's owner (or application).  Every read of a
--- business by a mentor goes through this one function.
+-- Whether a mentor may read a business and its check-ins (read-only):
+-- she is the accepted mentor of the application the business came from
+-- (matches, migrations/0005).  Every read of a business by a mentor goes
+-- through this one function.
 CREATE FUNCTION mentor_can_see_business(mentor bigint, bid bigint)
 RETURNS boolean
 LANGUAGE sql STABLE AS $$
-	SELECT false
+	SELECT EXISTS (SELECT 1 FROM businesses b
+	    JOIN matches m ON m.application_id = b.application_id
+	    WHERE b.id = bid AND m.mentor_id = mentor AND m.status = 'accepted')
 $$;
 
 -- ==== JSON of the API ====

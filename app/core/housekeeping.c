@@ -2,7 +2,10 @@
  * Periodic work, run by the first worker only: expired sessions and old
  * login failures serve nobody and would slow their indexes down;
  * reviewers whose reviews are overdue get their daily reminder; the
- * follow-up of supported businesses moves with the calendar.
+ * follow-up of supported businesses moves with the calendar; mentoring
+ * offers past their time expire (migrations/0005), so that a mentee whose
+ * mentor did not answer is free for the next matching run even when
+ * nobody looks at the offer.
  */
 
 #include "sen.h"
@@ -58,7 +61,8 @@ housekeeping(void *arg, u_int64_t now)
 
 	if (!kore_pgsql_query(&sql,
 	    "DELETE FROM sessions WHERE expires_at < now(); "
-	    "DELETE FROM login_failures WHERE at < now() - interval '1 day'"))
+	    "DELETE FROM login_failures WHERE at < now() - interval '1 day'; "
+	    "SELECT expire_matches()"))
 		kore_pgsql_logerror(&sql);
 	housekeeping_reminders(&sql);
 

@@ -9,17 +9,21 @@
  * new potentials; Dinic's blocking flows saturate every augmenting path
  * of that same length at once, using only arcs of reduced cost zero.
  * Pushing along such arcs creates reverse arcs of reduced cost zero, so
- * the potentials stay valid until the next Dijkstra.
+ * the potentials stay valid until the next Dijkstra, and the arcs of
+ * reduced cost zero, listed once per phase, are all the blocking flows
+ * of the phase need to scan.
  *
  * Complexity, with V nodes, E edges and P distinct lengths of shortest
  * augmenting path met during a run (P <= total flow; with costs in a
  * small range, as in assign.c and match.c, P is small):
- *	memory	O(V + E): 32 bytes an edge, 52 more during a run (the
+ *	memory	O(V + E): 32 bytes an edge, 60 more during a run (the
  *		residual arcs, grouped by node so that scans read memory
- *		in order), about 60 bytes a node
+ *		in order, and the list of those of reduced cost zero),
+ *		about 64 bytes a node
  *	time	O(V E) for the Bellman-Ford, usually a few passes, then
  *		O(P (E log V + Dinic)); Dinic is O(E sqrt V) on the unit
- *		capacities of a bipartite assignment, O(V^2 E) in general.
+ *		capacities of a bipartite assignment, O(V^2 E) in general,
+ *		and its rounds scan only the arcs of reduced cost zero.
  * Nothing is quadratic in memory: only the edges given are stored.
  * When every cost is zero, a run is Dinic's algorithm alone.
  *
@@ -70,6 +74,8 @@ flow_free(struct flow *f)
 	free(f->level);
 	free(f->cur);
 	free(f->mark);
+	free(f->zarcs);
+	free(f->zstart);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -94,9 +100,10 @@ flow_init(struct flow *f, int n)
 	f->level = calloc(sz, sizeof(*f->level));
 	f->cur = calloc(sz, sizeof(*f->cur));
 	f->mark = calloc(sz, sizeof(*f->mark));
+	f->zstart = calloc(sz + 1, sizeof(*f->zstart));
 	if (f->start == NULL || f->pot == NULL || f->dist == NULL ||
 	    f->aux == NULL || f->pos == NULL || f->level == NULL ||
-	    f->cur == NULL || f->mark == NULL) {
+	    f->cur == NULL || f->mark == NULL || f->zstart == NULL) {
 		flow_free(f);
 		return (FLOW_ENOMEM);
 	}
@@ -184,7 +191,7 @@ residual(struct flow *f)
 {
 	struct flow_edge_rec	*e;
 	struct flow_arc		*arcs;
-	int32_t			*arcof, n, i, fw, bw;
+	int32_t			*arcof, *zarcs, n, i, fw, bw;
 	size_t			 na;
 
 	n = f->n;
@@ -199,6 +206,10 @@ residual(struct flow *f)
 		if (arcof == NULL)
 			return (FLOW_ENOMEM);
 		f->arcof = arcof;
+		zarcs = realloc(f->zarcs, (na ? na : 1) * sizeof(*zarcs));
+		if (zarcs == NULL)
+			return (FLOW_ENOMEM);
+		f->zarcs = zarcs;
 		f->narcs = (int32_t)na;
 	}
 
@@ -410,18 +421,31 @@ shortest(struct flow *f, int32_t s, int32_t t)
 	return (1);
 }
 
-/* Residual capacity and reduced cost zero: on a shortest path. */
+/*
+ * The arcs of reduced cost zero, by node, in arc order: those on a
+ * shortest path when they have residual capacity.  Potentials do not
+ * change during the blocking flows of a phase, and the reverse of such
+ * an arc has reduced cost zero too, so the list holds for the whole
+ * phase: the blocking flows scan it, not every arc, and only check the
+ * capacity.
+ */
 static int
-admissible(const struct flow *f, int32_t u, int32_t a, int *ok)
+zero_arcs(struct flow *f)
 {
-	int64_t		rc;
+	int32_t		 u, a, k;
+	int64_t		 rc;
 
-	*ok = 0;
-	if (f->arcs[a].cap == 0)
-		return (FLOW_OK);
-	if (reduced(f, u, a, &rc) != 0)
-		return (FLOW_ERANGE);
-	*ok = (rc == 0);
+	k = 0;
+	for (u = 0; u < f->n; u++) {
+		f->zstart[u] = k;
+		for (a = f->start[u]; a < f->start[u + 1]; a++) {
+			if (reduced(f, u, a, &rc) != 0)
+				return (FLOW_ERANGE);
+			if (rc == 0)
+				f->zarcs[k++] = a;
+		}
+	}
+	f->zstart[f->n] = k;
 
 	return (FLOW_OK);
 }
@@ -430,8 +454,7 @@ admissible(const struct flow *f, int32_t u, int32_t a, int *ok)
 static int
 levels(struct flow *f, int32_t s, int32_t t)
 {
-	int32_t		 u, v, a, qh, qt;
-	int		 ok;
+	int32_t		 u, v, a, p, qh, qt;
 
 	for (u = 0; u < f->n; u++)
 		f->level[u] = -1;
@@ -441,13 +464,10 @@ levels(struct flow *f, int32_t s, int32_t t)
 	qt = 1;
 	while (qh < qt) {
 		u = f->aux[qh++];
-		for (a = f->start[u]; a < f->start[u + 1]; a++) {
+		for (p = f->zstart[u]; p < f->zstart[u + 1]; p++) {
+			a = f->zarcs[p];
 			v = f->arcs[a].to;
-			if (f->level[v] != -1)
-				continue;
-			if (admissible(f, u, a, &ok) != 0)
-				return (FLOW_ERANGE);
-			if (!ok)
+			if (f->level[v] != -1 || f->arcs[a].cap == 0)
 				continue;
 			f->level[v] = f->level[u] + 1;
 			f->aux[qt++] = v;
@@ -465,15 +485,17 @@ levels(struct flow *f, int32_t s, int32_t t)
 static int
 augment(struct flow *f, int32_t s, int32_t t)
 {
-	int32_t		 u, v, a, depth, i;
+	int32_t		 u, v, a, p, depth, i;
 	int64_t		 push;
-	int		 rc, ok;
+	int		 rc;
 
+	if ((rc = zero_arcs(f)) != FLOW_OK)
+		return (rc);
 	for (;;) {
 		if ((rc = levels(f, s, t)) <= 0)
 			return (rc);
 		for (u = 0; u < f->n; u++)
-			f->cur[u] = f->start[u];
+			f->cur[u] = f->zstart[u];
 
 		depth = 0;
 		u = s;
@@ -498,17 +520,16 @@ augment(struct flow *f, int32_t s, int32_t t)
 				continue;
 			}
 
-			for (a = f->cur[u]; a < f->start[u + 1]; a++) {
+			for (p = f->cur[u]; p < f->zstart[u + 1]; p++) {
+				a = f->zarcs[p];
 				v = f->arcs[a].to;
-				if (f->level[v] != f->level[u] + 1)
-					continue;
-				if (admissible(f, u, a, &ok) != 0)
-					return (FLOW_ERANGE);
-				if (ok)
+				if (f->level[v] == f->level[u] + 1 &&
+				    f->arcs[a].cap > 0)
 					break;
 			}
-			f->cur[u] = a;
-			if (a < f->start[u + 1]) {
+			f->cur[u] = p;
+			if (p < f->zstart[u + 1]) {
+				a = f->zarcs[p];
 				f->aux[depth++] = a;
 				u = f->arcs[a].to;
 				continue;
@@ -520,7 +541,7 @@ augment(struct flow *f, int32_t s, int32_t t)
 				break;
 			a = f->aux[--depth];
 			u = f->arcs[f->arcs[a].rev].to;
-			f->cur[u] = a + 1;
+			f->cur[u]++;
 		}
 	}
 }

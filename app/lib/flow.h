@@ -25,7 +25,7 @@
  *
  * Same graph, same edge order: same flow on every edge, always.
  *
- * Memory is O(nodes + edges), about 84 bytes an edge during a run.  Time
+ * Memory is O(nodes + edges), about 92 bytes an edge during a run.  Time
  * is a Bellman-Ford, then one Dijkstra and one Dinic blocking flow per
  * distinct length of shortest augmenting path: fast when costs span a
  * small range, as in assign.c and match.c (see flow.c for the bounds).
@@ -87,6 +87,8 @@ struct flow {
 	int32_t			*level;
 	int32_t			*cur;
 	uint8_t			*mark;
+	int32_t			*zarcs;	/* arcs of reduced cost 0, by node: */
+	int32_t			*zstart;	/* zarcs[zstart[u]..zstart[u+1]) */
 };
 
 int	flow_init(struct flow *, int);
