@@ -165,7 +165,7 @@ export async function staffCommitteeView(main, app, [callId]) {
 
   // Conflicts: the list, and the form that records one for good.
   const conflictRows = conflicts.items.map((c) => h('tr', {},
-    h('td', {}, appLink(c)),
+    h('td', { class: 'app' }, appLink(c)),
     h('td', {}, c.reviewer.full_name),
     h('td', {}, t(`conflict.type.${c.type}`)),
     h('td', { class: 'prose' }, c.reason),
@@ -447,7 +447,7 @@ export async function staffAssignmentsView(main, app, [callId]) {
     }
   };
   const rows = list.items.map((i) => h('tr', { class: i.overdue ? 'is-overdue' : null },
-    h('td', {}, appLink(i)),
+    h('td', { class: 'app' }, appLink(i)),
     h('td', {}, i.reviewer.full_name, i.reviewer.disabled ? h('span', { class: 'muted' }, ` (${t('committee.disabled')})`) : null),
     h('td', {}, t(`asg.source.${i.source}`)),
     h('td', {}, i.released ? t('asg.released_at', { at: fmt.fmtDateTime(i.released_at) }) : h('span', { class: 'badge decl-pending' }, t('asg.unreleased'))),
@@ -514,7 +514,7 @@ export async function staffAssignmentsView(main, app, [callId]) {
     [[t('conflicts.reviewer')], [t('conflicts.application')], [t('overdue.due')], [t('overdue.days'), true], [t('overdue.state')], [t('overdue.reminded')]],
     overdue.items.map((o) => h('tr', {},
       h('td', {}, o.reviewer.full_name, h('br'), h('a', { href: `mailto:${o.reviewer.email}` }, o.reviewer.email)),
-      h('td', {}, appLink(o)),
+      h('td', { class: 'app' }, appLink(o)),
       h('td', {}, fmt.fmtDateTime(o.due_at)),
       h('td', { class: 'num' }, String(o.days_overdue)),
       h('td', {}, o.declared ? t(`review.status.${o.review_status}`) : t('asg.not_declared')),
