@@ -36,6 +36,7 @@ function navLinks() {
     links.push(['#/applications', t('nav.my_applications')], ['#/profile', t('nav.profile')],
       ['#/messages', t('nav.messages')], ['#/self-check', t('nav.selfcheck')]);
   }
+  if (u.role === 'reviewer') links.push(['#/reviews', t('nav.reviews')]);
   if (u.role === 'staff' || u.role === 'admin') links.push(['#/staff/calls', t('nav.calls')], ['#/staff/applications', t('nav.applications')], ['#/staff/users', t('nav.users')]);
   return links;
 }
@@ -83,9 +84,24 @@ function route() {
   return null;
 }
 
+// One render at a time: a render asked for while another is loading runs
+// after it, so that a slow, older render never replaces a newer screen
+// (e.g. a reload after saving, then another after the next action).
+let rendering = null;
+let renderAgain = false;
 async function render() {
-  const r = route();
+  if (rendering) { renderAgain = true; return rendering; }
   main.setAttribute('aria-busy', 'true');
+  rendering = (async () => {
+    do { renderAgain = false; await renderOnce(); } while (renderAgain);
+  })();
+  try { await rendering; } finally { rendering = null; main.removeAttribute('aria-busy'); }
+}
+
+async function renderOnce() {
+  const r = route();
+  // A view that needs room (wide tables) asks for it again each time.
+  main.classList.remove('wide');
   if (!r) {
     mount(main, h('h1', {}, i18n.t('not_found')));
   } else {
@@ -99,7 +115,6 @@ async function render() {
     }
   }
   markCurrent();
-  main.removeAttribute('aria-busy');
   main.focus({ preventScroll: true });
 }
 

@@ -56,6 +56,19 @@ test('the keys the code builds from API values are all there', async () => {
       'plan', 'team_size', 'women_employed', 'jobs_planned', 'amount_requested_vnd', 'budget_lines', 'women_capital_pct', 'woman_manager'],
     profile: ['date_of_birth', 'national_id', 'address', 'household_cert_number', 'household_cert_issued_on',
       'household_cert_valid_until', 'disability_level', 'disability_cert_number', 'disability_cert_issued_on'],
+    // Review (views/reviewer.js, review-form.js, review-thread.js, staff-review.js).
+    'review.status': ['none', 'draft', 'submitted'],
+    'queue.count': ['total', 'to_declare', 'to_review', 'submitted', 'overdue'],
+    'conflict.type': ['family', 'business', 'same_household', 'other'],
+    'conflict.source': ['staff', 'recusal'],
+    recommendation: ['fund', 'maybe', 'reject'],
+    rsave: ['new', 'saved_before', 'saved', 'saving', 'unsaved', 'restored', 'offline', 'conflict', 'signed_out', 'closed',
+      'invalid', 'readonly'],
+    'asg.count': ['applications', 'applications_short', 'assignments', 'released', 'unreleased'],
+    'asg.source': ['auto', 'manual'],
+    'auto.state': ['balanced', 'limited', 'manual'],
+    'rv.page': ['committee', 'assignments', 'ranking'],
+    blind: ['description', 'problem_customers', 'plan'],
   };
   const missing = Object.entries(families).flatMap(([f, ks]) => ks.map((k) => `${f}.${k}`)).filter((k) => !(k in vi));
   assert.deepEqual(missing, []);

@@ -17,6 +17,8 @@ export async function homeView(main, app) {
       h('h1', {}, u ? t('home.hello', { name: u.full_name }) : t('home.welcome')),
       h('p', {}, t('app.tagline')),
       u ? h('p', { class: 'role' }, t(`role.${u.role}`)) : h('p', {}, t('home.intro'))),
+    u && u.role === 'reviewer' ? h('p', { class: 'actions' },
+      h('a', { class: 'button primary', href: '#/reviews' }, t('nav.reviews'))) : null,
     u && u.role === 'applicant' ? h('p', { class: 'actions' },
       h('a', { class: 'button', href: '#/applications' }, t('nav.my_applications')),
       h('a', { class: 'button', href: '#/profile' }, t('nav.profile'))) : null,

@@ -8,6 +8,8 @@ import { applicationView, messagesView, myApplicationsView } from './application
 import { applicationEditView } from './draft.js';
 import { staffCallEditView, staffCallsView } from './staff-calls.js';
 import { staffApplicationsView, staffApplicationView } from './staff-apps.js';
+import { reviewQueueView, reviewView } from './reviewer.js';
+import { staffAssignmentsView, staffCommitteeView, staffRankingView } from './staff-review.js';
 
 export const views = [
   [/^\/$/, homeView],
@@ -26,4 +28,9 @@ export const views = [
   [/^\/staff\/calls\/(\d+)$/, staffCallEditView],
   [/^\/staff\/applications$/, staffApplicationsView],
   [/^\/staff\/applications\/(\d+)$/, staffApplicationView],
+  [/^\/staff\/calls\/(\d+)\/committee$/, staffCommitteeView],
+  [/^\/staff\/calls\/(\d+)\/assignments$/, staffAssignmentsView],
+  [/^\/staff\/calls\/(\d+)\/ranking$/, staffRankingView],
+  [/^\/reviews$/, reviewQueueView],
+  [/^\/reviews\/(\d+)$/, reviewView],
 ];

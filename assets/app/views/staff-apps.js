@@ -9,6 +9,7 @@ import {
   reference, refLabel, statusBadge, wardName,
 } from '../widgets.js';
 import { claimsList, timeline } from './applications.js';
+import { discussionSection, reviewsSection } from './review-thread.js';
 
 const STATUSES = ['draft', 'submitted', 'screening', 'eligible', 'ineligible', 'in_review', 'reviewed',
   'funded', 'waitlisted', 'rejected', 'in_followup', 'completed', 'closed', 'withdrawn'];
@@ -119,6 +120,8 @@ function card(app, ref, a) {
 // ---------------------------------------------------------------------
 
 const SCREENABLE = ['submitted', 'screening'];
+// Statuses in which an application has (or had) its reviews.
+const REVIEWED = ['in_review', 'reviewed', 'funded', 'waitlisted', 'rejected', 'in_followup', 'completed', 'closed'];
 const VERIFIABLE = ['submitted', 'screening', 'eligible'];
 
 export async function staffApplicationView(main, app, [id]) {
@@ -199,6 +202,7 @@ export async function staffApplicationView(main, app, [id]) {
     return box;
   };
 
+  const reviewsBox = h('div', {});
   const place = p.outside_district ? `${t('profile.ward.outside')} — ${p.address || ''}` : [p.ward_name, p.address].filter(Boolean).join(' — ');
   mount(main,
     h('p', { class: 'crumbs' }, h('a', { href: '#/staff/applications' }, t('staff.apps.title'))),
@@ -258,7 +262,14 @@ export async function staffApplicationView(main, app, [id]) {
       a.documents.length ? h('ul', { class: 'docs' }, a.documents.map((d) => h('li', {},
         h('a', { href: `/api/documents/${d.id}`, target: '_blank', rel: 'noopener' }, d.filename), ' ',
         h('span', { class: 'muted' }, refLabel(app, ref.document_kinds, d.kind))))) : h('p', {}, t('docs.none'))),
+    reviewsBox,
     h('section', { 'aria-labelledby': 'history' },
       h('h2', { id: 'history' }, t('app.history')),
       timeline(app, a.events)));
+  if (REVIEWED.includes(a.status)) {
+    const call = await api('GET', `/api/calls/${a.call.id}`);
+    mount(reviewsBox,
+      await reviewsSection(app, id, call.rubric, { staff: true }),
+      await discussionSection(app, id, { staff: true }));
+  }
 }

@@ -37,6 +37,18 @@ function statusButtons(app, call, done, before) {
   });
 }
 
+// The review of a call: its committee, assignments and ranking.
+function reviewLinks(app, c) {
+  const t = app.t;
+  if (c.status === 'draft') return null;
+  return [
+    h('a', { class: 'button', href: `#/staff/calls/${c.id}/committee` }, t('rv.page.committee')),
+    h('a', { class: 'button', href: `#/staff/calls/${c.id}/assignments` }, t('rv.page.assignments')),
+    ['reviewing', 'decided', 'archived'].includes(c.status)
+      ? h('a', { class: 'button', href: `#/staff/calls/${c.id}/ranking` }, t('rv.page.ranking')) : null,
+  ];
+}
+
 export async function staffCallsView(main, app) {
   const t = app.t;
   const r = await api('GET', '/api/calls');
@@ -59,6 +71,7 @@ export async function staffCallsView(main, app) {
       h('p', { class: 'muted' }, t('calls.money', { budget: app.i18n.fmtMoney(c.budget_vnd), max: app.i18n.fmtMoney(c.max_award_vnd) })),
       h('div', { class: 'actions' },
         h('a', { class: 'button', href: `#/staff/applications?call_id=${c.id}` }, t('calls.applications')),
+        reviewLinks(app, c),
         statusButtons(app, c, rerender)))))
       : h('p', {}, t('calls.none')));
 }
@@ -243,6 +256,7 @@ export async function staffCallEditView(main, app, [id]) {
     h('h1', {}, call ? loc(app, call.title) : t('calls.new')),
     call ? h('p', {}, h('span', { class: `badge call-${call.status}` }, refLabel(app, ref.call_statuses, call.status)),
       ' ', h('a', { href: `#/calls/${call.id}` }, t('calls.public_page'))) : null,
+    call && call.status !== 'draft' ? h('p', { class: 'actions' }, reviewLinks(app, call)) : null,
     moves.length ? h('div', { class: 'actions' }, moves) : null,
     form);
 }
