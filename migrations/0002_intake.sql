@@ -417,7 +417,14 @@ BEGIN
 		RAISE EXCEPTION 'the priority policy is frozen once the call is open'
 		    USING ERRCODE = 'SN409', COLUMN = 'priority_policy';
 	END IF;
-	IF NEW.version = OLD.version THEN
+	-- The version is what a form edited; bookkeeping of the review and
+	-- decision steps (release, close of scoring, ...) does not make an
+	-- open call form stale.
+	IF NEW.version = OLD.version AND (to_jsonb(NEW) - ARRAY['version',
+	    'updated_at', 'assignments_released_at', 'scoring_closed_at',
+	    'decisions_released_at']) IS DISTINCT FROM (to_jsonb(OLD) -
+	    ARRAY['version', 'updated_at', 'assignments_released_at',
+	    'scoring_closed_at', 'decisions_released_at']) THEN
 		NEW.version := OLD.version + 1;
 	END IF;
 	NEW.updated_at := now();
@@ -533,6 +540,8 @@ LANGUAGE sql STABLE AS $$
 	    'review_due_at_local', call_time_local(c.review_due_at),
 	    'disagreement_threshold', c.disagreement_threshold,
 	    'normalise_reviewers', c.normalise_reviewers,
+	    'assignments_released_at', call_time_utc(c.assignments_released_at),
+	    'scoring_closed_at', call_time_utc(c.scoring_closed_at),
 	    'status', c.status,
 	    'accepting_applications', call_accepting(c),
 	    'version', c.version,
