@@ -46,5 +46,13 @@ BEGIN
 	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON followup_support_areas
 	    FROM sen_app;
 	REVOKE DELETE, TRUNCATE ON checkin_versions FROM sen_app;
+	-- Decisions (0004): decisions, awards and requests for
+	-- reconsideration are never removed; reversals, letters and
+	-- payments are history, never changed either.
+	REVOKE DELETE, TRUNCATE ON decisions, awards, reconsiderations
+	    FROM sen_app;
+	REVOKE UPDATE, DELETE, TRUNCATE ON decision_reversals,
+	    decision_letters, disbursements FROM sen_app;
+	REVOKE TRUNCATE ON award_tranches FROM sen_app;
 END
 $$;
