@@ -96,7 +96,8 @@ reconsideration_answer(struct api_ctx *ctx)
 	if (how != NULL && !strcmp(how, "upheld") && (outcome != NULL ||
 	    (amount != NULL && !json_is_null(amount))))
 		json_object_set_new(errors, outcome != NULL ? "new_outcome" :
-		    "amount_vnd", json_string("is only for a changed decision"));
+		    "amount_vnd",
+		    json_string("is only for a changed decision"));
 	if (outcome != NULL && json_object_get(errors, "amount_vnd") == NULL) {
 		if (!strcmp(outcome, "funded") && (amount == NULL ||
 		    json_is_null(amount)))

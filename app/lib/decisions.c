@@ -220,8 +220,8 @@ dec_reason_vi(const struct alloc_result *r, char *buf, size_t len)
 		(void)alloc_vnd(r->proposed, b, sizeof(b));
 		(void)alloc_vnd(r->requested, c, sizeof(c));
 		if (r->cap == ALLOC_CAP_NONE)
-			return (snprintf(buf, len, "danh sách chờ: còn %s đồng, "
-			    "đề nghị %s", a, b));
+			return (snprintf(buf, len, "danh sách chờ: còn %s "
+			    "đồng, đề nghị %s", a, b));
 		return (snprintf(buf, len, "danh sách chờ: còn %s đồng, "
 		    "đề xuất %s (đề nghị %s)", a, b, c));
 	case ALLOC_BELOW_MINIMUM:
@@ -294,8 +294,8 @@ dec_schedule_check(const int *pcts, size_t npcts, const int *gates,
 		if (gates[i] < 1 || (size_t)gates[i] > schedule) {
 			(void)snprintf(field, sizeof(field),
 			    "tranche_gates[%zu]", i);
-			(void)snprintf(msg, sizeof(msg), "must be a check-in of "
-			    "the follow-up schedule, 1 to %zu, or null",
+			(void)snprintf(msg, sizeof(msg), "must be a check-in "
+			    "of the follow-up schedule, 1 to %zu, or null",
 			    schedule);
 			lc_error(errs, NULL, field, msg);
 		}

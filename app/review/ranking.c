@@ -19,6 +19,10 @@
  * on once they have submitted the reviews released to them, see the
  * business and the verified category labels only, which the call's
  * published policy turns into points in the open.
+ *
+ * ranking_load() (ranking.h) gives other C code -- the allocation
+ * proposal and the waitlist of app/decisions/ -- the same ranking as
+ * staff see it, from the same statements, copied out of the result.
  */
 
 #include <ctype.h>

@@ -547,3 +547,84 @@ test('decision settings: validated whole (schedule sums to 100, gates within the
   assertErr(assert, frozen, 409, 'conflict');
   assert.ok(fieldsOf(frozen).min_merit);
 });
+
+test('the answers have the shapes assets/openapi.json documents (every property, the required ones present)', async () => {
+  const doc = (await api('GET', '/api/openapi.json')).json;
+  const schema = (n) => (typeof n === 'string' ? doc.components.schemas[n] : n);
+  const keys = (o) => Object.keys(o).sort();
+  // Exactly the documented properties (full views), or the required ones
+  // and nothing undocumented (her partial views).
+  const same = (o, n) => {
+    const s = schema(n);
+    assert.deepEqual(keys(o), keys(s.properties), `${JSON.stringify(o)}`);
+    for (const k of s.required) assert.ok(k in o, `${k} required`);
+  };
+  const within = (o, n) => {
+    const s = schema(n);
+    for (const k of keys(o)) assert.ok(k in s.properties, `${k} undocumented`);
+    for (const k of s.required) assert.ok(k in o, `${k} required`);
+  };
+
+  const who = await register({ full_name: 'Chu Thị Hình' });
+  const call = await decisionCall({ budget_vnd: 60 * M, priority_reserved_pct: 20 });
+  const A = await rankedApp(call, { merit: 90, amount: 30 * M, claims: ['poor'], applicant: who.user.id });
+  const W = await rankedApp(call, { merit: 80, amount: 40 * M });
+  const X = await rankedApp(call, { merit: 70, amount: 20 * M, submitted: '2026-03-01 09:00+07' });
+  const T = await rankedApp(call, { merit: 70, amount: 20 * M, submitted: '2026-03-02 09:00+07' });
+  await closeScoring(call);
+
+  const al = await allocation(staff, call.id);
+  same(al.json, 'AllocationResponse');
+  same(al.json.call, schema('AllocationResponse').properties.call);
+  same(al.json.totals, 'AllocationTotals');
+  same(al.json.categories[0], 'AllocationCategory');
+  same(al.json.waitlist[0], 'AllocationWaitlistEntry');
+  for (const it of al.json.items) same(it, 'AllocationItem');
+  assert.ok(al.json.items.some((i) => i.tie_break !== null) && al.json.waitlist.length > 0);
+
+  const d = await decide(staff, A.id, { outcome: 'funded', amount_vnd: 30 * M, rationale: 'Tốt' });
+  same(d.json, 'Decision');
+  for (const x of [W, X, T]) {
+    const it = al.json.items.find((i) => i.application_id === x.id);
+    const r = await decide(staff, x.id, it.outcome === 'funded' ? { outcome: 'funded', amount_vnd: it.amount_vnd, rationale: 'Tốt' }
+      : { outcome: 'waitlisted', rationale: 'Chờ', departure_reason: it.outcome === 'waitlisted' ? undefined : 'x' });
+    assert.ok([200, 201].includes(r.status), r.text);
+  }
+  const list = await api('GET', `/api/calls/${call.id}/decisions`, { token: staff });
+  same(list.json, 'DecisionCallList');
+  same(list.json.settings, 'DecisionSettings');
+  same(list.json.budget, schema('DecisionCallList').properties.budget);
+  same(list.json.counts, schema('DecisionCallList').properties.counts);
+  const rel = await release(staff, call.id);
+  same(rel.json, 'DecisionReleaseResult');
+
+  const staffView = await api('GET', `/api/applications/${A.id}/decision`, { token: staff });
+  same(staffView.json, 'DecisionApplicationView');
+  same(staffView.json.decision, 'Decision');
+  const herView = await api('GET', `/api/applications/${A.id}/decision`, { token: who.token });
+  same(herView.json, 'DecisionApplicationView');
+  within(herView.json.decision, 'Decision');
+  assert.deepEqual(keys(herView.json.decision), [...schema('Decision').required].sort());
+
+  const w = Number(await scalar('SELECT id FROM awards WHERE application_id = $1', [A.id]));
+  const award = await api('GET', `/api/awards/${w}`, { token: staff });
+  same(award.json, 'Award');
+  for (const t of award.json.tranches) same(t, 'AwardTranche');
+  same(award.json.totals, schema('Award').properties.totals);
+  const p = await api('POST', `/api/awards/${w}/disbursements`, { token: staff, body: { tranche: 1, amount_vnd: 1 * M, paid_on: await scalar('SELECT applications_today()::text'), method: 'cash', reference: 'PT-1' } });
+  same(p.json.disbursements[0], 'AwardDisbursement');
+  const rv = await api('POST', `/api/awards/${w}/revoke`, { token: staff, body: { reason: 'Thử hình dạng.' } });
+  same(rv.json, 'AwardRevokeResult');
+  assert.ok(rv.json.offers.length > 0, rv.text);
+  for (const o of rv.json.offers) same(o, 'AwardOffer');
+  const aw = await api('GET', `/api/calls/${call.id}/awards`, { token: staff });
+  same(aw.json, 'AwardCallList');
+  same(aw.json.totals, schema('AwardCallList').properties.totals);
+  for (const i of aw.json.items) same(i, schema('AwardCallList').properties.items.items);
+
+  const rejected = await releasedApp(staff, who.user.id, 'rejected');
+  const k = await api('POST', `/api/applications/${rejected.app.id}/reconsideration`, { token: who.token, body: { reason: 'Xin xem lại.' } });
+  within(k.json, 'DecisionReconsideration');
+  const ans = await api('POST', `/api/reconsiderations/${k.json.id}/answer`, { token: staff, body: { outcome: 'upheld', answer: 'Giữ nguyên.' } });
+  same(ans.json, 'DecisionReconsideration');
+});

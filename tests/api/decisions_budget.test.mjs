@@ -92,16 +92,17 @@ test('concurrent writers that bypass the handlers (twelve connections as sen_app
   }
   assert.equal(await committed(call), 90 * M);
 
-  // Raising a pending amount past the budget, directly: refused too.
-  const d = (await db.query('SELECT id FROM decisions WHERE call_id = $1 ORDER BY id LIMIT 1', [call.id])).rows[0];
-  await assert.rejects(db.query('UPDATE decisions SET amount_vnd = $2, proposed_amount_vnd = $2 WHERE id = $1', [d.id, 45 * M]),
-    /over the call's budget|at most/);
+  // A fourth one written directly, even a smaller one: refused too.
+  const undecided = Number(await scalar('SELECT a.id FROM applications a WHERE a.call_id = $1 AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.application_id = a.id) LIMIT 1', [call.id]));
+  await assert.rejects(db.query(`INSERT INTO decisions (application_id, call_id, outcome, amount_vnd, rationale, departure_reason, proposed_outcome,
+      proposed_amount_vnd, decided_by) VALUES ($1, $2, 'funded', $3, 'Trực tiếp', 'Thử', 'waitlisted', $3, $4)`, [undecided, call.id, 20 * M, staffId]),
+  /over the call's budget of 100,000,000 VND: 90,000,000 VND are committed already, 20,000,000 VND would not fit/);
   assert.equal(await committed(call), 90 * M);
 
   // The budget cannot shrink below what is committed; above it, it can.
   await assert.rejects(db.query('UPDATE calls SET budget_vnd = $2 WHERE id = $1', [call.id, 80 * M]), /committed 90,000,000 VND already/);
   await db.query('UPDATE calls SET budget_vnd = $2 WHERE id = $1', [call.id, 90 * M]);
-  const r = await unchanged(assert, () => decide(tokens[0], apps[11].id, {
+  const r = await unchanged(assert, () => decide(tokens[0], undecided, {
     outcome: 'funded', amount_vnd: 1 * M, rationale: 'Một triệu', departure_reason: 'Thử',
   }), DEC_TABLES);
   assertErr(assert, r, 409, 'conflict');
