@@ -281,10 +281,21 @@ decisions_list(struct api_ctx *ctx)
 	params[0] = cid;
 	if (!db_open(&db, ctx))
 		return (KORE_RESULT_OK);
-	if (!db_exec(&db, "SELECT api_call_decisions($1)::text", 1, params))
+	/* The letters name the applicants: the read is logged. */
+	if (!db_begin(&db, "decisions.read") ||
+	    !db_exec(&db, "SELECT 1 FROM calls WHERE id = $1 "
+	    "AND status <> 'draft'", 1, params))
+		return (db_fail(&db));
+	if (db_rows(&db) == 0) {
+		db_close(&db);
+		return (api_error(ctx, 404, "not_found", "No such call"));
+	}
+	if (!audit_event(&db, "applications.read_personal", "calls",
+	    ctx->params[0], json_pack("{s:s}", "via", "decisions")) ||
+	    !db_exec(&db, "SELECT api_call_decisions($1)::text", 1, params))
 		return (db_fail(&db));
 
-	return (db_reply_row(&db, 200, 0));
+	return (db_reply_commit(&db, 200));
 }
 
 int

@@ -306,3 +306,16 @@ test('who reads an award: its owner and staff; another applicant as if it did no
   assert.equal(again.json.disbursements[0].recorded_by, null, 'she does not see which member of staff recorded it');
   assertErr(assert, await api('GET', `/api/applications/${again.json.application_id}/decision`, { token: other.token }), 404, 'not_found');
 });
+
+test('a business closed by the follow-up takes its award with it: what was paid stays spent, the rest is no longer committed', async () => {
+  const { call, app, award } = await releasedApp(staff, (await register()).user.id, 'funded', { amount: 30 * M });
+  assert.equal((await pay(staff, award, payment({ amount_vnd: 4 * M }))).status, 201);
+  const bid = Number(await scalar('SELECT id FROM businesses WHERE application_id = $1', [app.id]));
+  const r = await api('POST', `/api/businesses/${bid}/close`, { token: staff, body: { reason: 'Chị đã chuyển về quê' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(await appStatus(app.id), 'closed');
+  const w = await awardOf(app.id);
+  assert.deepEqual([w.status, w.ended_reason, Number(w.ended_by)], ['revoked', 'Chị đã chuyển về quê', staffId]);
+  assert.equal(Number(await scalar('SELECT decision_committed($1)', [call.id])), 4 * M);
+  assertErr(assert, await unchanged(assert, () => pay(staff, award, payment({ amount_vnd: 1 * M })), DEC_TABLES), 409, 'conflict');
+});

@@ -320,6 +320,7 @@ test('release: nothing shows before; every reviewed application needs a decision
   assert.ok(held.json.error.message.includes(X.reference), held.text);
   const list = await api('GET', `/api/calls/${call.id}/decisions`, { token: staff });
   assert.deepEqual(list.json.undecided.map((u) => u.application_id), [X.id]);
+  assert.equal(Number(await scalar("SELECT count(*) FROM audit_log WHERE action = 'applications.read_personal' AND entity = 'calls' AND entity_id = $1 AND after->>'via' = 'decisions'", [String(call.id)])), 1);
   assert.deepEqual([list.json.counts.pending, list.json.counts.departures], [2, 1]);
   assert.deepEqual(list.json.budget, { budget_vnd: 70 * M, committed_vnd: 40 * M, pending_funded_vnd: 40 * M, available_vnd: 30 * M });
 
