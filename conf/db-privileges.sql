@@ -49,5 +49,13 @@ BEGIN
 	REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON mentoring_skills,
 	    mentoring_languages, mentoring_times, ward_nearby,
 	    matching_reasons, match_transitions FROM sen_app;
+	-- Decisions (0004): decisions, awards and requests for
+	-- reconsideration are never removed; reversals, letters and
+	-- payments are history, never changed either.
+	REVOKE DELETE, TRUNCATE ON decisions, awards, reconsiderations
+	    FROM sen_app;
+	REVOKE UPDATE, DELETE, TRUNCATE ON decision_reversals,
+	    decision_letters, disbursements FROM sen_app;
+	REVOKE TRUNCATE ON award_tranches FROM sen_app;
 END
 $$;

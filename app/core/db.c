@@ -233,7 +233,7 @@ db_fail(struct db *db)
 	struct api_ctx	*ctx = db->ctx;
 	PGresult	*res = db->sql.result;
 	const char	*state, *table, *cons, *column, *msg;
-	char		field[64];
+	char		field[64], own[1024];
 	json_t		*fields;
 	int		status;
 	const char	*code, *text;
@@ -269,8 +269,13 @@ db_fail(struct db *db)
 		constraint_field(table, cons, field, sizeof(field));
 
 	if (!strncmp(state, "SN", 2)) {
-		/* Raised by our own functions and triggers. */
-		text = msg ? msg : "Request refused";
+		/*
+		 * Raised by our own functions and triggers.  The message
+		 * lives in the result, which db_close() frees: copied.
+		 */
+		(void)snprintf(own, sizeof(own), "%s",
+		    msg ? msg : "Request refused");
+		text = own;
 		if (!strcmp(state, "SN404")) {
 			status = 404; code = "not_found";
 		} else if (!strcmp(state, "SN403")) {

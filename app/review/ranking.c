@@ -19,6 +19,10 @@
  * on once they have submitted the reviews released to them, see the
  * business and the verified category labels only, which the call's
  * published policy turns into points in the open.
+ *
+ * ranking_load() (ranking.h) gives other C code -- the allocation
+ * proposal and the waitlist of app/decisions/ -- the same ranking as
+ * staff see it, from the same statements, copied out of the result.
  */
 
 #include <ctype.h>
@@ -27,6 +31,7 @@
 #include "sen.h"
 #include "lib/priority.h"
 #include "lib/ranking.h"
+#include "ranking.h"
 
 /* Applications that have reached review, and every state after it. */
 #define RK_STATUSES							\
@@ -84,6 +89,7 @@ struct rk_key {
 };
 
 static int	rk_load_call(struct db *, struct rk_call *, int *, int *);
+static int	rk_rank(struct db *, struct rk_call *, struct rk_data *, int);
 static int	rk_load_rubric(struct db *, struct rk_call *);
 static int	rk_load_labels(struct db *, struct rk_call *);
 static int	rk_load_apps(struct db *, struct rk_call *, int);
@@ -111,7 +117,6 @@ ranking_get(struct api_ctx *ctx)
 	struct rk_data	 data;
 	struct kore_buf	 body;
 	enum rank_lang	 lang;
-	const char	*err;
 	int		 staff, member, pending, ret;
 
 	memset(&call, 0, sizeof(call));
@@ -147,19 +152,8 @@ ranking_get(struct api_ctx *ctx)
 		    json_pack("{s:s}", "reviews", "some assigned to you are "
 		    "not submitted yet")));
 	}
-	if (!rk_load_rubric(&db, &call) || !rk_load_labels(&db, &call)) {
-		rk_free(&call, &data);
-		return (db_fail(&db));
-	}
-	if (!rk_load_apps(&db, &call, staff)) {
-		rk_free(&call, &data);
-		return (db_fail(&db));
-	}
-
-	if ((err = rk_build(&db, &call, &data)) != NULL) {
-		db_close(&db);
-		return (rk_internal(ctx, &call, &data, err));
-	}
+	if (!rk_rank(&db, &call, &data, staff))
+		return (KORE_RESULT_OK);
 
 	kore_buf_init(&body, 4096 + data.napps * 1024);
 	rk_write(&db, &call, &data, staff, lang, &body);
@@ -183,6 +177,101 @@ ranking_get(struct api_ctx *ctx)
 	rk_free(&call, &data);
 
 	return (ret);
+}
+
+/*
+ * Rank the call that rk_load_call() loaded: its rubric, the labels of the
+ * priority categories, the applications and their reviews, the
+ * computation.  The rows stay in db's last result for rk_write().  0 when
+ * it replied (and freed call and d).
+ */
+static int
+rk_rank(struct db *db, struct rk_call *call, struct rk_data *d, int staff)
+{
+	const char	*err;
+
+	if (!rk_load_rubric(db, call) || !rk_load_labels(db, call) ||
+	    !rk_load_apps(db, call, staff)) {
+		rk_free(call, d);
+		(void)db_fail(db);
+		return (0);
+	}
+	if ((err = rk_build(db, call, d)) != NULL) {
+		db_close(db);
+		(void)rk_internal(db->ctx, call, d, err);
+		return (0);
+	}
+
+	return (1);
+}
+
+/*
+ * The ranking of call id as staff see it, for C callers (ranking.h):
+ * the same statements and computation as ranking_get(), copied out.  1
+ * when done (free with ranking_list_free()); 0 when it replied (no such
+ * call, the database failed) and closed db.
+ */
+int
+ranking_load(struct db *db, int64_t id, struct ranking_list *out)
+{
+	struct rk_call		 call;
+	struct rk_data		 data;
+	struct ranking_entry	*e;
+	struct rank_result	*r;
+	const char		*v;
+	size_t			 i;
+	int			 member, pending, row;
+
+	memset(out, 0, sizeof(*out));
+	memset(&call, 0, sizeof(call));
+	memset(&data, 0, sizeof(data));
+	(void)snprintf(call.id, sizeof(call.id), "%lld", (long long)id);
+
+	if (!rk_load_call(db, &call, &member, &pending)) {
+		rk_free(&call, &data);
+		return (0);
+	}
+	if (!rk_rank(db, &call, &data, 1))
+		return (0);
+
+	out->n = data.napps;
+	out->items = kore_calloc(data.napps + 1, sizeof(*out->items));
+	for (i = 0; i < data.napps; i++) {
+		r = &data.results[i];
+		e = &out->items[i];
+		row = data.rows[r->index];
+		e->id = r->id;
+		e->rank = r->rank;
+		e->merit = r->merit;
+		e->final = r->final;
+		e->bonus = r->bonus;
+		e->verified = (unsigned int)db_int(db, row, COL_VERIFIED) &
+		    (RK_COMBOS - 1);
+		e->requested = db_int(db, row, COL_AMOUNT);
+		e->applicant = db_int(db, row, COL_APPLICANT);
+		e->tie = r->tie;
+		e->tie_with = r->tie_with;
+		(void)snprintf(e->status, sizeof(e->status), "%s",
+		    db_value(db, row, COL_STATUS));
+		(void)snprintf(e->reference, sizeof(e->reference), "%s",
+		    db_value(db, row, COL_REFERENCE));
+		v = db_value(db, row, COL_BUSINESS);
+		e->business = kore_strdup(v);
+	}
+	rk_free(&call, &data);
+
+	return (1);
+}
+
+void
+ranking_list_free(struct ranking_list *l)
+{
+	size_t		i;
+
+	for (i = 0; i < l->n; i++)
+		kore_free(l->items[i].business);
+	kore_free(l->items);
+	memset(l, 0, sizeof(*l));
 }
 
 /*

@@ -28,6 +28,7 @@ main(void)
 	failed += unit_review();
 	failed += unit_followup();
 	failed += unit_compat();
+	failed += unit_decisions();
 
 	return (failed != 0);
 }

@@ -31,5 +31,6 @@ int	unit_match(void);
 int	unit_review(void);
 int	unit_followup(void);
 int	unit_compat(void);
+int	unit_decisions(void);
 
 #endif
