@@ -7,6 +7,8 @@
  * read is written to the audit log.
  */
 
+#include <strings.h>
+
 #include "sen.h"
 #include "applications.h"
 
@@ -328,6 +330,20 @@ app_lock(struct db *db, int64_t id, int own, int64_t version, char *status,
 	return (1);
 }
 
+/* The Location header a handler set, if any (kept with a stored answer). */
+static const char *
+app_location(struct api_ctx *ctx)
+{
+	struct http_header	*hdr;
+
+	TAILQ_FOREACH(hdr, &ctx->req->resp_headers, list) {
+		if (!strcasecmp(hdr->header, "location"))
+			return (hdr->value);
+	}
+
+	return (NULL);
+}
+
 /*
  * Answer with the application as the caller may see it, its version as
  * the ETag, and commit the caller's transaction.  Staff see the
@@ -366,7 +382,8 @@ app_reply(struct db *db, int64_t id, int status)
 		kore_free(text);
 		return (db_fail(db));
 	}
-	if (db->in_tx && !db_commit(db)) {
+	if (db->in_tx && !db_commit_reply(db, status, text, version,
+	    app_location(ctx))) {
 		kore_free(text);
 		return (db_fail(db));
 	}

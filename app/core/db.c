@@ -65,6 +65,8 @@ db_close(struct db *db)
 		db_clear(db);
 		db->sql.result = PQexec(db->sql.conn->db, "ROLLBACK");
 	}
+	if (db->in_tx)
+		idem_tx_end(db->ctx, 0);
 
 	kore_pgsql_cleanup(&db->sql);
 	db->open = 0;
@@ -135,10 +137,14 @@ db_begin(struct db *db, const char *action)
 	params[2] = action;
 	params[3] = db->ctx->client_ip;
 
-	return (db_exec(db, "SELECT set_config('sen.actor_id', $1, true), "
+	if (!db_exec(db, "SELECT set_config('sen.actor_id', $1, true), "
 	    "set_config('sen.request_id', $2, true), "
 	    "set_config('sen.action', $3, true), "
-	    "set_config('sen.client_ip', $4, true)", 4, params));
+	    "set_config('sen.client_ip', $4, true)", 4, params))
+		return (0);
+
+	/* A request with an Idempotency-Key takes it first (idempotency.c). */
+	return (idem_claim(db));
 }
 
 /* A transaction-local setting, e.g. sen.reason for the event trigger. */
@@ -159,8 +165,25 @@ db_commit(struct db *db)
 	if (!db_exec(db, "COMMIT", 0, NULL))
 		return (0);
 	db->in_tx = 0;
+	idem_tx_end(db->ctx, 1);
 
 	return (1);
+}
+
+/*
+ * Commit, with the answer that is about to be sent stored under the
+ * request's Idempotency-Key in the same transaction (when it has one):
+ * the status, the body, and the ETag version (0: none) and Location
+ * (NULL: none) that go with it.
+ */
+int
+db_commit_reply(struct db *db, int status, const char *text,
+    int64_t version, const char *location)
+{
+	if (!idem_store(db, status, text, version, location))
+		return (0);
+
+	return (db_commit(db));
 }
 
 int
@@ -237,6 +260,12 @@ db_fail(struct db *db)
 	json_t		*fields;
 	int		status;
 	const char	*code, *text;
+
+	/* Answered already (idem_claim). */
+	if (db->failed) {
+		db_close(db);
+		return (KORE_RESULT_OK);
+	}
 
 	if (db->sql.state != KORE_PGSQL_STATE_ERROR && !db_connection_lost(db)) {
 		/* Nothing failed in the database: a bug of ours. */
@@ -351,7 +380,7 @@ db_reply_commit(struct db *db, int status)
 	}
 
 	copy = kore_strdup(db_value(db, 0, 0));
-	if (!db_commit(db)) {
+	if (!db_commit_reply(db, status, copy, 0, NULL)) {
 		kore_free(copy);
 		return (db_fail(db));
 	}

@@ -394,17 +394,16 @@ reply_checkin(struct db *db, int64_t id, int64_t business, const char *viewer,
 			return (db_fail(db));
 		}
 	}
-	if (db->in_tx && !db_commit(db)) {
+	(void)snprintf(loc, sizeof(loc), "/api/checkins/%lld", (long long)id);
+	if (db->in_tx && !db_commit_reply(db, status, text, version,
+	    status == 201 ? loc : NULL)) {
 		kore_free(text);
 		return (db_fail(db));
 	}
 	db_close(db);
 
-	if (status == 201) {
-		(void)snprintf(loc, sizeof(loc), "/api/checkins/%lld",
-		    (long long)id);
+	if (status == 201)
 		api_header(ctx, "location", loc);
-	}
 	api_etag(ctx, version);
 	ret = api_reply_text(ctx, status, text, strlen(text), NULL);
 	kore_free(text);
