@@ -325,7 +325,7 @@ static void
 hdr_encoded(struct obuf *b, size_t *col, const char *v)
 {
 	char		 word[OUTBOX_WORD_MAX + 1], b64[OUTBOX_WORD_MAX - 12 + 1];
-	size_t		 len, off, room, n;
+	size_t		 len, off, room, n, whole;
 
 	if ((len = strlen(v)) == 0)
 		return;
@@ -342,6 +342,7 @@ hdr_encoded(struct obuf *b, size_t *col, const char *v)
 		n = (room - 12) / 4 * 3;
 		if (n > len - off)
 			n = len - off;
+		whole = n;
 		while (n > 0 && off + n < len &&
 		    ((unsigned char)v[off + n] & 0xc0) == 0x80)
 			n--;
@@ -351,6 +352,13 @@ hdr_encoded(struct obuf *b, size_t *col, const char *v)
 			*col = 0;
 			continue;
 		}
+		/*
+		 * No character boundary within a whole line: not UTF-8 (a
+		 * run of continuation bytes).  Cut it anyway; waiting for a
+		 * boundary would loop for ever (found by tests/fuzz).
+		 */
+		if (n == 0)
+			n = whole;
 		(void)b64_encode((const uint8_t *)v + off, n, b64, sizeof(b64),
 		    0);
 		(void)snprintf(word, sizeof(word), "=?UTF-8?B?%s?=", b64);

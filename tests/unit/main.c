@@ -27,6 +27,7 @@ main(void)
 	failed += unit_match();
 	failed += unit_review();
 	failed += unit_followup();
+	failed += unit_fuzz();
 
 	return (failed != 0);
 }

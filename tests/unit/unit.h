@@ -30,5 +30,6 @@ int	unit_assign(void);
 int	unit_match(void);
 int	unit_review(void);
 int	unit_followup(void);
+int	unit_fuzz(void);
 
 #endif
