@@ -256,7 +256,7 @@ db_fail(struct db *db)
 	struct api_ctx	*ctx = db->ctx;
 	PGresult	*res = db->sql.result;
 	const char	*state, *table, *cons, *column, *msg;
-	char		field[64];
+	char		field[64], message[512];
 	json_t		*fields;
 	int		status;
 	const char	*code, *text;
@@ -338,9 +338,14 @@ db_fail(struct db *db)
 
 	kore_log(LOG_INFO, "[%s] refused by database %s: %s",
 	    ctx->request_id, state, db->sql.error ? db->sql.error : "");
+	/*
+	 * Our own messages live in the result, which closing (a rollback)
+	 * frees: keep a copy (found by make test-asan).
+	 */
+	(void)snprintf(message, sizeof(message), "%s", text);
 	db_close(db);
 
-	return (api_error_fields(ctx, status, code, text, fields));
+	return (api_error_fields(ctx, status, code, message, fields));
 }
 
 /*
