@@ -608,7 +608,7 @@ char *
 outbox_text(const char *channel, const char *subject, const char *body)
 {
 	struct obuf	 b;
-	size_t		 max, used, i, l, u;
+	size_t		 max, used, i, j, l, u;
 
 	memset(&b, 0, sizeof(b));
 	ob_str(&b, subject);
@@ -639,6 +639,17 @@ outbox_text(const char *channel, const char *subject, const char *body)
 	}
 	while (i > 0 && strchr(" \t\r\n", b.p[i - 1]) != NULL)
 		i--;
+	/*
+	 * In text that is not UTF-8 the blank may have ended a "character"
+	 * begun by a stray lead byte: cut before that one too, or it would
+	 * swallow the ellipsis and the text run over (found by tests/fuzz).
+	 */
+	for (j = 0; j < i; j += l) {
+		l = utf8_len((unsigned char)b.p[j]);
+		if (j + l > i)
+			break;
+	}
+	i = j < i ? j : i;
 	b.len = i;
 	b.p[i] = '\0';
 	ob_str(&b, "\xe2\x80\xa6");
