@@ -61,15 +61,15 @@ static const struct schema_field line_item = {
 	    NULL },                                                         \
 	{ "plan", SCHEMA_STRING, SCHEMA_NULLABLE | SCHEMA_MULTILINE, 0,     \
 	    5000, NULL, NULL, NULL, NULL },                                 \
-	{ "team_size", SCHEMA_INT, SCHEMA_NULLABLE, 0, APP_COUNT_MAX, NULL,     \
+	{ "team_size", SCHEMA_INT, SCHEMA_NULLABLE, 0, APP_COUNT_MAX, NULL, \
 	    NULL, NULL, NULL },                                             \
-	{ "women_employed", SCHEMA_INT, SCHEMA_NULLABLE, 0, APP_COUNT_MAX,      \
+	{ "women_employed", SCHEMA_INT, SCHEMA_NULLABLE, 0, APP_COUNT_MAX,  \
 	    NULL, NULL, NULL, NULL },                                       \
-	{ "jobs_planned", SCHEMA_INT, SCHEMA_NULLABLE, 0, APP_COUNT_MAX, NULL,  \
-	    NULL, NULL, NULL },                                             \
+	{ "jobs_planned", SCHEMA_INT, SCHEMA_NULLABLE, 0, APP_COUNT_MAX,    \
+	    NULL, NULL, NULL, NULL },                                       \
 	{ "amount_requested_vnd", SCHEMA_INT, SCHEMA_NULLABLE, 1,           \
-	    APP_AMOUNT_MAX, NULL, NULL, NULL, NULL },                           \
-	{ "budget_lines", SCHEMA_ARRAY, SCHEMA_NULLABLE, 0, APP_LINES_MAX,      \
+	    APP_AMOUNT_MAX, NULL, NULL, NULL, NULL },                       \
+	{ "budget_lines", SCHEMA_ARRAY, SCHEMA_NULLABLE, 0, APP_LINES_MAX,  \
 	    NULL, NULL, NULL, &line_item },                                 \
 	{ "women_capital_pct", SCHEMA_INT, SCHEMA_NULLABLE, 0, 100, NULL,   \
 	    NULL, NULL, NULL },                                             \
@@ -106,7 +106,8 @@ const struct schema_field app_screen_fields[] = {
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 
-const struct schema_field app_priority_fields[] = {	{ "category", SCHEMA_ENUM, SCHEMA_REQUIRED, 0, 0, categories, NULL,
+const struct schema_field app_priority_fields[] = {
+	{ "category", SCHEMA_ENUM, SCHEMA_REQUIRED, 0, 0, categories, NULL,
 	    NULL, NULL },
 	{ "verified", SCHEMA_BOOL, SCHEMA_REQUIRED, 0, 0, NULL, NULL, NULL,
 	    NULL },
