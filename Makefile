@@ -23,13 +23,19 @@ LIB_SRCS	:= $(wildcard app/lib/*.c)
 MOD_SRCS	:= $(filter-out app/cli/%,$(wildcard app/*.c app/*/*.c))
 CLI_SRCS	:= $(wildcard app/cli/*.c)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
+# Body tables without Kore (app/*/*_fields.c), linked by the module, the
+# unit tests and the fuzzers; the fuzz targets (tests/fuzz/).
+FIELDS_SRCS	:= $(wildcard app/*/*_fields.c)
+FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_TARGETS	:= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 HDRS		:= $(wildcard app/*.h app/*/*.h) app/routes.def
 
 MOD_OBJS	:= $(patsubst app/%.c,$(B)/mod/%.o,$(MOD_SRCS)) $(B)/mod/openapi_json.o
 LIB_OBJS	:= $(patsubst app/%.c,$(B)/lib/%.o,$(LIB_SRCS))
+FIELDS_OBJS	:= $(patsubst app/%.c,$(B)/lib/%.o,$(FIELDS_SRCS))
 
-.PHONY: all build deps run test test-unit test-asan migrate user demo clean \
-	distclean
+.PHONY: all build deps run test test-unit test-asan fuzz migrate user demo \
+	clean distclean
 
 all: build
 
@@ -63,8 +69,12 @@ $(B)/sen-admin: $(CLI_SRCS) $(LIB_OBJS) $(HDRS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(CLI_SRCS) $(LIB_OBJS) -lpq -lcurl \
 	    $(LDLIBS_APP)
 
-$(B)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/unit.h
-	$(CC) $(CFLAGS) $(SAN) -Itests/unit -o $@ $(UNIT_SRCS) $(LIB_OBJS) \
+# The unit tests also replay the fuzz targets' corpora and regressions
+# (tests/unit/test_fuzz.c).
+$(B)/unit-tests: $(UNIT_SRCS) $(FUZZ_SRCS) $(LIB_OBJS) $(FIELDS_OBJS) \
+    $(HDRS) tests/unit/unit.h tests/fuzz/fuzz.h
+	$(CC) $(CFLAGS) $(SAN) -DFUZZ_REPLAY -Itests/unit -Itests/fuzz \
+	    -o $@ $(UNIT_SRCS) $(FUZZ_SRCS) $(LIB_OBJS) $(FIELDS_OBJS) \
 	    -lcmocka $(LDLIBS_APP)
 
 run:
@@ -91,6 +101,35 @@ test-asan:
 	    OPT="-O1 -g" build build-asan/unit-tests
 	@SEN_BUILD=build-asan SEN_SANITIZE=1 SUITES="unit api" tests/run.sh
 
+# libFuzzer (clang from Debian) over every parser and validator of outside
+# input: each target of tests/fuzz/ runs FUZZ_SECONDS (default 30) from
+# its seed corpus; a crash leaves its input under var/fuzz/<target>/ and
+# fails.  Not part of `make test` (the unit tests replay the corpora and
+# the regressions).  See tests/fuzz/README.md.
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 30
+FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS	:= -g -O1 -std=gnu11 -Iapp -Itests/fuzz -I/usr/include/postgresql
+FUZZ_LIB_OBJS	:= $(patsubst app/%.c,build-fuzz/lib/%.o,$(LIB_SRCS) \
+		    $(FIELDS_SRCS))
+
+.SECONDARY: $(FUZZ_LIB_OBJS)
+
+build-fuzz/lib/%.o: app/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	    -c $< -o $@
+
+build-fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_LIB_OBJS) $(LDLIBS_APP)
+
+fuzz:
+	@app/ops/deps.sh build fuzz
+	@$(MAKE) --no-print-directory \
+	    $(addprefix build-fuzz/fuzz-,$(FUZZ_TARGETS))
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_TARGETS)
+
 # Against DATABASE_URL, or the private cluster of `make run`.
 migrate: $(B)/sen-admin
 	@app/ops/with-db.sh ./$(B)/sen-admin migrate
@@ -106,7 +145,7 @@ user: $(B)/sen-admin
 	@app/ops/with-db.sh ./$(B)/sen-admin user "$(EMAIL)" "$(ROLE)" "$(NAME)"
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 distclean: clean
 	@app/ops/pg.sh stop var/pg 2>/dev/null || true

@@ -64,6 +64,19 @@ struct sen_user {
 struct api_ctx;
 typedef int	(*api_handler)(struct api_ctx *);
 
+/* A request's Idempotency-Key (core/idempotency.c). */
+#define IDEM_KEY_MAX		255
+
+struct idem_state {
+	int		on;		/* a fresh key to honour */
+	int		claimed;	/* taken in the open transaction */
+	int		committed;	/* taken, and committed */
+	int		stored;		/* its answer is stored */
+	int64_t		row;		/* idempotency_keys.id */
+	char		key[IDEM_KEY_MAX + 1];
+	char		hash[65];	/* SHA-256 of the body, hex */
+};
+
 struct api_route {
 	int		method;
 	const char	*path;
@@ -90,6 +103,7 @@ struct api_ctx {
 	int			stage;		/* a handler's progress across retries */
 	struct kore_task	task;		/* lives here: freed after the task ends */
 	int			task_live;
+	struct idem_state	idem;
 };
 
 /* Every handler named in routes.def. */
@@ -150,6 +164,17 @@ int64_t	db_int(struct db *, int, int);
 int	db_fail(struct db *);
 int	db_reply_row(struct db *, int, int);
 int	db_reply_commit(struct db *, int);
+int	db_commit_reply(struct db *, int, const char *, int64_t,
+	    const char *);
+
+/* core/idempotency.c: Idempotency-Key on the routes that opt in */
+int	idem_route(const struct api_route *);
+int	idem_key_valid(const char *);
+int	idem_start(struct api_ctx *);
+int	idem_claim(struct db *);
+int	idem_store(struct db *, int, const char *, int64_t, const char *);
+void	idem_tx_end(struct api_ctx *, int);
+void	idem_reply(struct api_ctx *, int, const char *, size_t);
 
 /*
  * core/dbasync.c: statements that do not block the worker (Kore's

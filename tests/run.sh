@@ -87,6 +87,12 @@ if [ -n "${SEN_SANITIZE:-}" ]; then
 	san_env="LD_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so)"
 fi
 
+# Another server on the port would answer in our place: refuse.
+if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+	echo "sen: port $port is taken by another server (SEN_TEST_PORT)" >&2
+	exit 1
+fi
+
 env $san_env stdbuf -oL kore -f -n -r -c "$dir/kore.conf" >"$dir/kore.log" 2>&1 &
 kore_pid=$!
 

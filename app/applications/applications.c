@@ -7,99 +7,13 @@
  * read is written to the audit log.
  */
 
+#include <strings.h>
+
 #include "sen.h"
 #include "applications.h"
 
-#define AMOUNT_MAX		1000000000000LL	/* 10^12 VND */
-#define COUNT_MAX		10000
-#define LINES_MAX		50
+#define LINES_MAX		APP_LINES_MAX
 #define WARDS_MAX		64
-
-static const char *const stages[] = {
-	"idea", "startup", "new_business", NULL
-};
-
-static const char *
-sector_code(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if ((*s < 'a' || *s > 'z') && *s != '_')
-			return ("must be a sector code from /api/reference");
-	}
-
-	return (NULL);
-}
-
-const char *
-app_not_blank(const char *s)
-{
-	return (lc_blank(s) ? "must not be blank" : NULL);
-}
-
-static const struct schema_field line_fields[] = {
-	{ "item", SCHEMA_STRING, SCHEMA_REQUIRED, 1, 200, NULL, NULL, NULL,
-	    NULL },
-	{ "amount_vnd", SCHEMA_INT, SCHEMA_REQUIRED, 1, AMOUNT_MAX, NULL,
-	    NULL, NULL, NULL },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
-static const struct schema_field line_item = {
-	"line", SCHEMA_OBJECT, SCHEMA_REQUIRED, 0, 0, NULL, NULL, line_fields,
-	NULL
-};
-
-/* The fields of a draft, all optional and nullable (null clears). */
-#define DRAFT_FIELDS \
-	{ "business_name", SCHEMA_STRING, SCHEMA_NULLABLE, 1, 200, NULL,    \
-	    app_not_blank, NULL, NULL },                                    \
-	{ "stage", SCHEMA_ENUM, SCHEMA_NULLABLE, 0, 0, stages, NULL, NULL,  \
-	    NULL },                                                         \
-	{ "sector", SCHEMA_STRING, SCHEMA_NULLABLE, 1, 40, NULL,            \
-	    sector_code, NULL, NULL },                                      \
-	{ "operating_since", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0, NULL,      \
-	    NULL, NULL, NULL },                                             \
-	{ "registered_on", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0, NULL, NULL,  \
-	    NULL, NULL },                                                   \
-	{ "description", SCHEMA_STRING, SCHEMA_NULLABLE | SCHEMA_MULTILINE, \
-	    0, 5000, NULL, NULL, NULL, NULL },                              \
-	{ "problem_customers", SCHEMA_STRING,                               \
-	    SCHEMA_NULLABLE | SCHEMA_MULTILINE, 0, 5000, NULL, NULL, NULL,  \
-	    NULL },                                                         \
-	{ "plan", SCHEMA_STRING, SCHEMA_NULLABLE | SCHEMA_MULTILINE, 0,     \
-	    5000, NULL, NULL, NULL, NULL },                                 \
-	{ "team_size", SCHEMA_INT, SCHEMA_NULLABLE, 0, COUNT_MAX, NULL,     \
-	    NULL, NULL, NULL },                                             \
-	{ "women_employed", SCHEMA_INT, SCHEMA_NULLABLE, 0, COUNT_MAX,      \
-	    NULL, NULL, NULL, NULL },                                       \
-	{ "jobs_planned", SCHEMA_INT, SCHEMA_NULLABLE, 0, COUNT_MAX, NULL,  \
-	    NULL, NULL, NULL },                                             \
-	{ "amount_requested_vnd", SCHEMA_INT, SCHEMA_NULLABLE, 1,           \
-	    AMOUNT_MAX, NULL, NULL, NULL, NULL },                           \
-	{ "budget_lines", SCHEMA_ARRAY, SCHEMA_NULLABLE, 0, LINES_MAX,      \
-	    NULL, NULL, NULL, &line_item },                                 \
-	{ "women_capital_pct", SCHEMA_INT, SCHEMA_NULLABLE, 0, 100, NULL,   \
-	    NULL, NULL, NULL },                                             \
-	{ "woman_manager", SCHEMA_BOOL, SCHEMA_NULLABLE, 0, 0, NULL, NULL,  \
-	    NULL, NULL }
-
-static const struct schema_field create_fields[] = {
-	{ "call_id", SCHEMA_INT, SCHEMA_REQUIRED, 1, INT64_MAX, NULL, NULL,
-	    NULL, NULL },
-	DRAFT_FIELDS,
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
-static const struct schema_field update_fields[] = {
-	DRAFT_FIELDS,
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
-static const struct schema_field withdraw_fields[] = {
-	{ "reason", SCHEMA_STRING, SCHEMA_NULLABLE | SCHEMA_MULTILINE, 0,
-	    APP_REASON_MAX, NULL, NULL, NULL, NULL },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
 
 /* How each draft field goes into its column. */
 #define COL_TEXT	1
@@ -328,6 +242,20 @@ app_lock(struct db *db, int64_t id, int own, int64_t version, char *status,
 	return (1);
 }
 
+/* The Location header a handler set, if any (kept with a stored answer). */
+static const char *
+app_location(struct api_ctx *ctx)
+{
+	struct http_header	*hdr;
+
+	TAILQ_FOREACH(hdr, &ctx->req->resp_headers, list) {
+		if (!strcasecmp(hdr->header, "location"))
+			return (hdr->value);
+	}
+
+	return (NULL);
+}
+
 /*
  * Answer with the application as the caller may see it, its version as
  * the ETag, and commit the caller's transaction.  Staff see the
@@ -366,7 +294,8 @@ app_reply(struct db *db, int64_t id, int status)
 		kore_free(text);
 		return (db_fail(db));
 	}
-	if (db->in_tx && !db_commit(db)) {
+	if (db->in_tx && !db_commit_reply(db, status, text, version,
+	    app_location(ctx))) {
 		kore_free(text);
 		return (db_fail(db));
 	}
@@ -393,7 +322,7 @@ applications_create(struct api_ctx *ctx)
 	int			n, visible, accepting;
 	int64_t			id;
 
-	if ((body = api_body(ctx, create_fields)) == NULL)
+	if ((body = api_body(ctx, app_create_fields)) == NULL)
 		return (KORE_RESULT_OK);
 
 	if (!db_open(&db, ctx)) {
@@ -534,7 +463,7 @@ applications_update(struct api_ctx *ctx)
 
 	if (!api_if_match(ctx, &version))
 		return (KORE_RESULT_OK);
-	if ((body = api_body(ctx, update_fields)) == NULL)
+	if ((body = api_body(ctx, app_update_fields)) == NULL)
 		return (KORE_RESULT_OK);
 	if (!db_open(&db, ctx)) {
 		json_decref(body);
@@ -813,7 +742,7 @@ applications_withdraw(struct api_ctx *ctx)
 	/* The reason is optional, and so is the body. */
 	reason = NULL;
 	if (ctx->req->content_length > 0) {
-		if ((body = api_body(ctx, withdraw_fields)) == NULL)
+		if ((body = api_body(ctx, app_withdraw_fields)) == NULL)
 			return (KORE_RESULT_OK);
 		if (json_string_value(json_object_get(body, "reason")) != NULL)
 			reason = kore_strdup(json_string_value(

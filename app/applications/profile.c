@@ -8,81 +8,6 @@
 #include "sen.h"
 #include "applications.h"
 
-static const char *const households[] = {
-	"none", "hardship", "near_poor", "poor", NULL
-};
-static const char *const levels[] = {
-	"mild", "severe", "especially_severe", NULL
-};
-static const char *const channels[] = { "email", "sms", "zalo", NULL };
-static const char *const locales[] = { "vi", "en", NULL };
-
-static const char *
-check_national_id(const char *s)
-{
-	return (lc_national_id_ok(s) ? NULL :
-	    "must be the 12 digits of a citizen identity card (CCCD)");
-}
-
-static const char *
-check_ward_code(const char *s)
-{
-	size_t		i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			break;
-	}
-
-	return (i == 5 && s[i] == '\0' ? NULL :
-	    "must be a ward code from /api/reference");
-}
-
-static const struct schema_field channel_item = {
-	"channel", SCHEMA_ENUM, SCHEMA_REQUIRED, 0, 0, channels, NULL, NULL,
-	NULL
-};
-
-static const struct schema_field profile_fields[] = {
-	{ "full_name", SCHEMA_STRING, SCHEMA_REQUIRED, 1, 200, NULL, NULL,
-	    NULL, NULL },
-	{ "phone", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 20, NULL, valid_phone,
-	    NULL, NULL },
-	{ "locale", SCHEMA_ENUM, 0, 0, 0, locales, NULL, NULL, NULL },
-	{ "date_of_birth", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0, NULL, NULL,
-	    NULL, NULL },
-	{ "national_id", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 12, NULL,
-	    check_national_id, NULL, NULL },
-	{ "ward_code", SCHEMA_STRING, SCHEMA_NULLABLE, 0, 5, NULL,
-	    check_ward_code, NULL, NULL },
-	{ "outside_district", SCHEMA_BOOL, 0, 0, 0, NULL, NULL, NULL, NULL },
-	{ "address", SCHEMA_STRING, SCHEMA_NULLABLE, 1, 300, NULL,
-	    app_not_blank, NULL, NULL },
-	{ "household_status", SCHEMA_ENUM, 0, 0, 0, households, NULL, NULL,
-	    NULL },
-	{ "household_cert_number", SCHEMA_STRING, SCHEMA_NULLABLE, 1, 60,
-	    NULL, app_not_blank, NULL, NULL },
-	{ "household_cert_issued_on", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0,
-	    NULL, NULL, NULL, NULL },
-	{ "household_cert_valid_until", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0,
-	    NULL, NULL, NULL, NULL },
-	{ "disability", SCHEMA_BOOL, 0, 0, 0, NULL, NULL, NULL, NULL },
-	{ "disability_level", SCHEMA_ENUM, SCHEMA_NULLABLE, 0, 0, levels,
-	    NULL, NULL, NULL },
-	{ "disability_cert_number", SCHEMA_STRING, SCHEMA_NULLABLE, 1, 60,
-	    NULL, app_not_blank, NULL, NULL },
-	{ "disability_cert_issued_on", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0,
-	    NULL, NULL, NULL, NULL },
-	{ "disability_cert_valid_until", SCHEMA_DATE, SCHEMA_NULLABLE, 0, 0,
-	    NULL, NULL, NULL, NULL },
-	{ "disability_details", SCHEMA_STRING,
-	    SCHEMA_NULLABLE | SCHEMA_MULTILINE, 0, 2000, NULL, NULL, NULL,
-	    NULL },
-	{ "notify_channels", SCHEMA_ARRAY, 0, 1, 3, NULL, NULL, NULL,
-	    &channel_item },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
 /* The profile's columns, in the order of the INSERT below ($2 ...). */
 static const char *const columns[] = {
 	"date_of_birth", "national_id", "ward_code", "outside_district",
@@ -238,7 +163,7 @@ profile_put(struct api_ctx *ctx)
 	/* If-Match is honoured when sent: the first save has no version. */
 	if ((match = app_if_match_optional(ctx, &version)) == -1)
 		return (KORE_RESULT_OK);
-	if ((body = api_body(ctx, profile_fields)) == NULL)
+	if ((body = api_body(ctx, app_profile_fields)) == NULL)
 		return (KORE_RESULT_OK);
 
 	phone[0] = '\0';

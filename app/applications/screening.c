@@ -10,28 +10,6 @@
 #include "sen.h"
 #include "applications.h"
 
-static const char *const categories[] = {
-	"poor", "near_poor", "hardship", "disability", NULL
-};
-
-static const struct schema_field screen_fields[] = {
-	{ "eligible", SCHEMA_BOOL, SCHEMA_REQUIRED, 0, 0, NULL, NULL, NULL,
-	    NULL },
-	{ "reason", SCHEMA_STRING, SCHEMA_NULLABLE | SCHEMA_MULTILINE, 0,
-	    APP_REASON_MAX, NULL, NULL, NULL, NULL },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
-static const struct schema_field priority_fields[] = {
-	{ "category", SCHEMA_ENUM, SCHEMA_REQUIRED, 0, 0, categories, NULL,
-	    NULL, NULL },
-	{ "verified", SCHEMA_BOOL, SCHEMA_REQUIRED, 0, 0, NULL, NULL, NULL,
-	    NULL },
-	{ "note", SCHEMA_STRING, SCHEMA_NULLABLE | SCHEMA_MULTILINE, 0,
-	    APP_REASON_MAX, NULL, NULL, NULL, NULL },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
 /*
  * Move an application along one step, the reason recorded on its event
  * (and told to the applicant in the message the event queues).
@@ -79,7 +57,7 @@ applications_screen(struct api_ctx *ctx)
 	char		status[APP_STATUS_LEN], msg[96], aid[24];
 	int		eligible;
 
-	if ((body = api_body(ctx, screen_fields)) == NULL)
+	if ((body = api_body(ctx, app_screen_fields)) == NULL)
 		return (KORE_RESULT_OK);
 
 	eligible = json_is_true(json_object_get(body, "eligible"));
@@ -144,7 +122,7 @@ applications_verify_priority(struct api_ctx *ctx)
 	char		status[APP_STATUS_LEN], msg[96], aid[24], uid[24];
 	int		verified;
 
-	if ((body = api_body(ctx, priority_fields)) == NULL)
+	if ((body = api_body(ctx, app_priority_fields)) == NULL)
 		return (KORE_RESULT_OK);
 
 	verified = json_is_true(json_object_get(body, "verified"));

@@ -93,6 +93,10 @@ sen_api(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 
+	/* A retry of a request already answered is answered here. */
+	if (!idem_start(ctx))
+		return (KORE_RESULT_OK);
+
 	return (ctx->route->handler(ctx));
 }
 

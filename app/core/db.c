@@ -65,6 +65,8 @@ db_close(struct db *db)
 		db_clear(db);
 		db->sql.result = PQexec(db->sql.conn->db, "ROLLBACK");
 	}
+	if (db->in_tx)
+		idem_tx_end(db->ctx, 0);
 
 	kore_pgsql_cleanup(&db->sql);
 	db->open = 0;
@@ -135,10 +137,14 @@ db_begin(struct db *db, const char *action)
 	params[2] = action;
 	params[3] = db->ctx->client_ip;
 
-	return (db_exec(db, "SELECT set_config('sen.actor_id', $1, true), "
+	if (!db_exec(db, "SELECT set_config('sen.actor_id', $1, true), "
 	    "set_config('sen.request_id', $2, true), "
 	    "set_config('sen.action', $3, true), "
-	    "set_config('sen.client_ip', $4, true)", 4, params));
+	    "set_config('sen.client_ip', $4, true)", 4, params))
+		return (0);
+
+	/* A request with an Idempotency-Key takes it first (idempotency.c). */
+	return (idem_claim(db));
 }
 
 /* A transaction-local setting, e.g. sen.reason for the event trigger. */
@@ -159,8 +165,25 @@ db_commit(struct db *db)
 	if (!db_exec(db, "COMMIT", 0, NULL))
 		return (0);
 	db->in_tx = 0;
+	idem_tx_end(db->ctx, 1);
 
 	return (1);
+}
+
+/*
+ * Commit, with the answer that is about to be sent stored under the
+ * request's Idempotency-Key in the same transaction (when it has one):
+ * the status, the body, and the ETag version (0: none) and Location
+ * (NULL: none) that go with it.
+ */
+int
+db_commit_reply(struct db *db, int status, const char *text,
+    int64_t version, const char *location)
+{
+	if (!idem_store(db, status, text, version, location))
+		return (0);
+
+	return (db_commit(db));
 }
 
 int
@@ -233,10 +256,16 @@ db_fail(struct db *db)
 	struct api_ctx	*ctx = db->ctx;
 	PGresult	*res = db->sql.result;
 	const char	*state, *table, *cons, *column, *msg;
-	char		field[64], own[1024];
+	char		field[64], own[512], message[512];
 	json_t		*fields;
 	int		status;
 	const char	*code, *text;
+
+	/* Answered already (idem_claim). */
+	if (db->failed) {
+		db_close(db);
+		return (KORE_RESULT_OK);
+	}
 
 	if (db->sql.state != KORE_PGSQL_STATE_ERROR && !db_connection_lost(db)) {
 		/* Nothing failed in the database: a bug of ours. */
@@ -314,9 +343,14 @@ db_fail(struct db *db)
 
 	kore_log(LOG_INFO, "[%s] refused by database %s: %s",
 	    ctx->request_id, state, db->sql.error ? db->sql.error : "");
+	/*
+	 * Our own messages live in the result, which closing (a rollback)
+	 * frees: keep a copy (found by make test-asan).
+	 */
+	(void)snprintf(message, sizeof(message), "%s", text);
 	db_close(db);
 
-	return (api_error_fields(ctx, status, code, text, fields));
+	return (api_error_fields(ctx, status, code, message, fields));
 }
 
 /*
@@ -356,7 +390,7 @@ db_reply_commit(struct db *db, int status)
 	}
 
 	copy = kore_strdup(db_value(db, 0, 0));
-	if (!db_commit(db)) {
+	if (!db_commit_reply(db, status, copy, 0, NULL)) {
 		kore_free(copy);
 		return (db_fail(db));
 	}

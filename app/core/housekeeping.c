@@ -1,6 +1,6 @@
 /*
- * Periodic work, run by the first worker only: expired sessions and old
- * login failures serve nobody and would slow their indexes down;
+ * Periodic work, run by the first worker only: expired sessions, old
+ * login failures and expired idempotency keys serve nobody and would slow their indexes down;
  * reviewers whose reviews are overdue get their daily reminder; the
  * follow-up of supported businesses moves with the calendar; mentoring
  * offers past their time expire (migrations/0005), so that a mentee whose
@@ -62,6 +62,7 @@ housekeeping(void *arg, u_int64_t now)
 	if (!kore_pgsql_query(&sql,
 	    "DELETE FROM sessions WHERE expires_at < now(); "
 	    "DELETE FROM login_failures WHERE at < now() - interval '1 day'; "
+	    "DELETE FROM idempotency_keys WHERE expires_at < now(); "
 	    "SELECT expire_matches()"))
 		kore_pgsql_logerror(&sql);
 	housekeeping_reminders(&sql);

@@ -31,6 +31,7 @@ api_reply_text(struct api_ctx *ctx, int status, const char *text,
 {
 	common_headers(ctx, type != NULL ? type :
 	    "application/json; charset=utf-8", "no-store");
+	idem_reply(ctx, status, text, len);
 	http_response(ctx->req, status, text, len);
 
 	return (KORE_RESULT_OK);
@@ -109,6 +110,7 @@ api_no_content(struct api_ctx *ctx)
 {
 	api_header(ctx, "x-request-id", ctx->request_id);
 	api_header(ctx, "cache-control", "no-store");
+	idem_reply(ctx, 204, "", 0);
 	http_response(ctx->req, 204, NULL, 0);
 
 	return (KORE_RESULT_OK);

@@ -37,17 +37,6 @@ fu_id(char *buf, size_t len, int64_t id)
 	(void)snprintf(buf, len, "%lld", (long long)id);
 }
 
-const char *
-fu_not_blank(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return (NULL);
-	}
-
-	return ("must not be blank");
-}
-
 /* If-Match when given: 1 (in *version), 0 absent, -1 malformed (replied). */
 int
 fu_if_match_optional(struct api_ctx *ctx, int64_t *version)

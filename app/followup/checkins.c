@@ -15,85 +15,6 @@
 #include "followup.h"
 #include "lib/followup.h"
 
-static const char *const	registrations[] = {
-	"not_registered", "in_progress", "household_business", "cooperative",
-	"enterprise", NULL
-};
-static const char *const	households[] = {
-	"none", "hardship", "near_poor", "poor", NULL
-};
-static const char *const	decisions[] = { "approve", "return", NULL };
-
-static const struct schema_field workers_fields[] = {
-	{ "women", SCHEMA_INT, SCHEMA_REQUIRED, 0, FU_COUNT_MAX, NULL, NULL,
-	    NULL, NULL },
-	{ "men", SCHEMA_INT, SCHEMA_REQUIRED, 0, FU_COUNT_MAX, NULL, NULL,
-	    NULL, NULL },
-	{ "with_disability", SCHEMA_INT, SCHEMA_REQUIRED, 0, FU_COUNT_MAX,
-	    NULL, NULL, NULL, NULL },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
-static const struct schema_field funds_fields[] = {
-	{ "line", SCHEMA_INT, SCHEMA_REQUIRED, 1, FU_LINES_MAX, NULL, NULL,
-	    NULL, NULL },
-	{ "used_vnd", SCHEMA_INT, SCHEMA_REQUIRED, 0, FU_AMOUNT_MAX, NULL,
-	    NULL, NULL, NULL },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
-static const struct schema_field funds_item = {
-	"line", SCHEMA_OBJECT, SCHEMA_REQUIRED, 0, 0, NULL, NULL, funds_fields,
-	NULL
-};
-static const struct schema_field milestone_item = {
-	"milestone", SCHEMA_STRING, SCHEMA_REQUIRED, 1, 200, NULL,
-	fu_not_blank, NULL, NULL
-};
-static const struct schema_field support_item = {
-	"area", SCHEMA_STRING, SCHEMA_REQUIRED, 1, 40, NULL, NULL, NULL, NULL
-};
-
-static const struct schema_field checkin_fields[] = {
-	{ "schedule_number", SCHEMA_INT, 0, 1, FU_MONTHS_MAX, NULL, NULL,
-	    NULL, NULL },
-	{ "operating", SCHEMA_BOOL, SCHEMA_REQUIRED, 0, 0, NULL, NULL, NULL,
-	    NULL },
-	{ "closed_reason", SCHEMA_STRING, SCHEMA_NULLABLE | SCHEMA_MULTILINE,
-	    1, FU_REASON_MAX, NULL, fu_not_blank, NULL, NULL },
-	{ "registration_status", SCHEMA_ENUM, SCHEMA_REQUIRED, 0, 0,
-	    registrations, NULL, NULL, NULL },
-	{ "revenue_vnd", SCHEMA_INT, SCHEMA_NULLABLE, 0, FU_AMOUNT_MAX, NULL,
-	    NULL, NULL, NULL },
-	{ "profit_vnd", SCHEMA_INT, SCHEMA_NULLABLE, -FU_AMOUNT_MAX,
-	    FU_AMOUNT_MAX, NULL, NULL, NULL, NULL },
-	{ "workers", SCHEMA_OBJECT, SCHEMA_NULLABLE, 0, 0, NULL, NULL,
-	    workers_fields, NULL },
-	{ "jobs_created", SCHEMA_INT, SCHEMA_NULLABLE, 0, FU_COUNT_MAX, NULL,
-	    NULL, NULL, NULL },
-	{ "jobs_created_women", SCHEMA_INT, SCHEMA_NULLABLE, 0, FU_COUNT_MAX,
-	    NULL, NULL, NULL, NULL },
-	{ "funds_used", SCHEMA_ARRAY, SCHEMA_NULLABLE, 0, FU_LINES_MAX, NULL,
-	    NULL, NULL, &funds_item },
-	{ "milestones", SCHEMA_ARRAY, SCHEMA_NULLABLE, 0, FU_MILESTONES_MAX,
-	    NULL, NULL, NULL, &milestone_item },
-	{ "household_status", SCHEMA_ENUM, SCHEMA_REQUIRED, 0, 0, households,
-	    NULL, NULL, NULL },
-	{ "challenges", SCHEMA_STRING, SCHEMA_NULLABLE | SCHEMA_MULTILINE, 0,
-	    FU_REASON_MAX, NULL, NULL, NULL, NULL },
-	{ "support_needed", SCHEMA_ARRAY, SCHEMA_NULLABLE, 0, FU_SUPPORT_MAX,
-	    NULL, NULL, NULL, &support_item },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
-static const struct schema_field review_fields[] = {
-	{ "decision", SCHEMA_ENUM, SCHEMA_REQUIRED, 0, 0, decisions, NULL,
-	    NULL, NULL },
-	{ "comment", SCHEMA_STRING, SCHEMA_NULLABLE | SCHEMA_MULTILINE, 0,
-	    FU_REASON_MAX, NULL, NULL, NULL, NULL },
-	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
-};
-
 /* What the checks of a new answer need from the database. */
 struct facts {
 	int32_t		today;
@@ -394,17 +315,16 @@ reply_checkin(struct db *db, int64_t id, int64_t business, const char *viewer,
 			return (db_fail(db));
 		}
 	}
-	if (db->in_tx && !db_commit(db)) {
+	(void)snprintf(loc, sizeof(loc), "/api/checkins/%lld", (long long)id);
+	if (db->in_tx && !db_commit_reply(db, status, text, version,
+	    status == 201 ? loc : NULL)) {
 		kore_free(text);
 		return (db_fail(db));
 	}
 	db_close(db);
 
-	if (status == 201) {
-		(void)snprintf(loc, sizeof(loc), "/api/checkins/%lld",
-		    (long long)id);
+	if (status == 201)
 		api_header(ctx, "location", loc);
-	}
 	api_etag(ctx, version);
 	ret = api_reply_text(ctx, status, text, strlen(text), NULL);
 	kore_free(text);
@@ -430,7 +350,7 @@ checkins_create(struct api_ctx *ctx)
 	int64_t			id;
 
 	errors = json_object();
-	if ((body = api_body_collect(ctx, checkin_fields, errors)) == NULL) {
+	if ((body = api_body_collect(ctx, fu_checkin_fields, errors)) == NULL) {
 		json_decref(errors);
 		return (KORE_RESULT_OK);
 	}
@@ -537,7 +457,7 @@ checkins_review(struct api_ctx *ctx)
 
 	if (fu_if_match_optional(ctx, &want) == -1)
 		return (KORE_RESULT_OK);
-	if ((body = api_body(ctx, review_fields)) == NULL)
+	if ((body = api_body(ctx, fu_checkin_review_fields)) == NULL)
 		return (KORE_RESULT_OK);
 	decision = json_string_value(json_object_get(body, "decision"));
 	comment = json_string_value(json_object_get(body, "comment"));

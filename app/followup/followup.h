@@ -4,10 +4,10 @@
 #define SEN_FOLLOWUP_HANDLERS_H
 
 #include "sen.h"
+#include "checkin_fields.h"
 
 #define FU_STAFF(ctx)	(((ctx)->user.role & (ROLE_STAFF | ROLE_ADMIN)) != 0)
 
-#define FU_REASON_MAX	2000
 #define FU_VIEWER_LEN	8	/* staff, owner, mentor */
 #define FU_STATUS_LEN	16
 
@@ -25,6 +25,5 @@ int		fu_if_match_optional(struct api_ctx *, int64_t *);
 int		fu_access(struct db *, int64_t, int, int64_t,
 		    struct fu_access *, const char *);
 int		fu_reply_business(struct db *, int64_t, const char *, int);
-const char	*fu_not_blank(const char *);
 
 #endif

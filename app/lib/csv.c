@@ -178,7 +178,9 @@ csv_field(struct csv_buf *b, const char *s, size_t len, int kind)
 	if (s == NULL)
 		return;
 
-	need = csv_escape(s, len, kind, NULL, 0);
+	/* An empty cell may come before any byte was allocated. */
+	if ((need = csv_escape(s, len, kind, NULL, 0)) == 0)
+		return;
 	if (!csv_reserve(b, need))
 		return;
 	b->len += csv_escape(s, len, kind, b->data + b->len, need);

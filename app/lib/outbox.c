@@ -325,7 +325,7 @@ static void
 hdr_encoded(struct obuf *b, size_t *col, const char *v)
 {
 	char		 word[OUTBOX_WORD_MAX + 1], b64[OUTBOX_WORD_MAX - 12 + 1];
-	size_t		 len, off, room, n;
+	size_t		 len, off, room, n, whole;
 
 	if ((len = strlen(v)) == 0)
 		return;
@@ -342,6 +342,7 @@ hdr_encoded(struct obuf *b, size_t *col, const char *v)
 		n = (room - 12) / 4 * 3;
 		if (n > len - off)
 			n = len - off;
+		whole = n;
 		while (n > 0 && off + n < len &&
 		    ((unsigned char)v[off + n] & 0xc0) == 0x80)
 			n--;
@@ -351,6 +352,13 @@ hdr_encoded(struct obuf *b, size_t *col, const char *v)
 			*col = 0;
 			continue;
 		}
+		/*
+		 * No character boundary within a whole line: not UTF-8 (a
+		 * run of continuation bytes).  Cut it anyway; waiting for a
+		 * boundary would loop for ever (found by tests/fuzz).
+		 */
+		if (n == 0)
+			n = whole;
 		(void)b64_encode((const uint8_t *)v + off, n, b64, sizeof(b64),
 		    0);
 		(void)snprintf(word, sizeof(word), "=?UTF-8?B?%s?=", b64);
@@ -600,7 +608,7 @@ char *
 outbox_text(const char *channel, const char *subject, const char *body)
 {
 	struct obuf	 b;
-	size_t		 max, used, i, l, u;
+	size_t		 max, used, i, j, l, u;
 
 	memset(&b, 0, sizeof(b));
 	ob_str(&b, subject);
@@ -631,6 +639,17 @@ outbox_text(const char *channel, const char *subject, const char *body)
 	}
 	while (i > 0 && strchr(" \t\r\n", b.p[i - 1]) != NULL)
 		i--;
+	/*
+	 * In text that is not UTF-8 the blank may have ended a "character"
+	 * begun by a stray lead byte: cut before that one too, or it would
+	 * swallow the ellipsis and the text run over (found by tests/fuzz).
+	 */
+	for (j = 0; j < i; j += l) {
+		l = utf8_len((unsigned char)b.p[j]);
+		if (j + l > i)
+			break;
+	}
+	i = j < i ? j : i;
 	b.len = i;
 	b.p[i] = '\0';
 	ob_str(&b, "\xe2\x80\xa6");

@@ -16,7 +16,11 @@
 #define OUTBOX_BACKOFF_FIRST	30
 #define OUTBOX_BACKOFF_CAP	3600
 
-/* RFC 5322 recommends lines of at most 78 characters; we never exceed it. */
+/*
+ * RFC 5322 recommends lines of at most 78 characters; we never exceed it,
+ * except with an address longer than that, which cannot be folded (998
+ * is the hard limit; tests/fuzz/fuzz_outbox.c).
+ */
 #define OUTBOX_LINE_MAX		78
 /* RFC 2047: an encoded word is at most 75 characters. */
 #define OUTBOX_WORD_MAX		75

@@ -119,6 +119,21 @@ pwhash_verify(const char *mcf, const char *pw)
 	return (diff == 0);
 }
 
+/* The cost of a stored hash; 0 when it is not one we can use. */
+int
+pwhash_parse(const char *mcf, int *log2n, int *r, int *p)
+{
+	struct mcf	m;
+
+	if (!mcf_parse(mcf, &m))
+		return (0);
+	*log2n = m.log2n;
+	*r = m.r;
+	*p = m.p;
+
+	return (1);
+}
+
 int
 pwhash_outdated(const char *mcf)
 {

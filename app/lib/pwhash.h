@@ -26,5 +26,6 @@ int	pwhash_make(const char *, char *, size_t);
 int	pwhash_make_cost(const char *, int, int, int, char *, size_t);
 int	pwhash_verify(const char *, const char *);
 int	pwhash_outdated(const char *);
+int	pwhash_parse(const char *, int *, int *, int *);
 
 #endif

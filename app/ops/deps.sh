@@ -2,7 +2,8 @@
 # Install the Debian packages Sen needs, but only those that are missing,
 # so that a second `make run` costs nothing.  Usage: deps.sh [group...]
 # Groups: build (compile the module), db (a private PostgreSQL), test
-# (unit and HTTP tests), browser (web UI tests), bench (load tests).
+# (unit and HTTP tests), browser (web UI tests), bench (load tests),
+# fuzz (libFuzzer: clang and its runtime).
 set -eu
 
 pkgs_build="kore libjansson-dev libscrypt-dev libpq-dev libcurl4-openssl-dev libcmocka-dev gcc make xxd"
@@ -10,6 +11,7 @@ pkgs_db="postgresql postgresql-contrib"
 pkgs_test="nodejs npm curl"
 pkgs_browser="chromium"
 pkgs_bench="wrk"
+pkgs_fuzz="clang libclang-rt-dev"
 
 want=""
 for g in "$@"; do

@@ -4,49 +4,18 @@
 // row whose roles differ from routes.def, fails this test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { db, demo, login } from './lib.mjs';
-import { assertErr, unchanged, userIdOf } from './fixtures.mjs';
+import { db, login } from './lib.mjs';
+import { assertErr, unchanged } from './fixtures.mjs';
+import { DEMO_OF, ROLES, loadMatrix, parseRoutes } from './routetable.mjs';
 
 after(() => db.end());
 
-const ROLES = ['applicant', 'reviewer', 'mentor', 'staff', 'admin'];
-const DEMO_OF = { applicant: 'applicant', reviewer: 'reviewer1', mentor: 'mentor', staff: 'staff', admin: 'admin' };
-const tokens = {};
-const ids = {};
-const matrix = {};
+let tokens = {};
+let matrix = {};
 
 before(async () => {
-  for (const role of ROLES) {
-    tokens[role] = await login(DEMO_OF[role]);
-    ids[role] = await userIdOf(demo[DEMO_OF[role]].email);
-  }
-  const dir = new URL('./matrix/', import.meta.url);
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.mjs')).sort()) {
-    const rows = (await import(new URL(f, dir))).default({ tokens, ids, ROLES, DEMO_OF });
-    for (const [k, v] of Object.entries(rows)) {
-      assert.ok(!(k in matrix), `matrix row "${k}" defined twice (${f})`);
-      matrix[k] = v;
-    }
-  }
+  ({ tokens, matrix } = await loadMatrix());
 });
-
-// routes.def, as the C preprocessor sees it: ROUTE(method, "path", roles, handler).
-function parseRoutes() {
-  const src = readFileSync(new URL('../../app/routes.def', import.meta.url), 'utf8');
-  const code = src.replace(/\/\*[\s\S]*?\*\//g, '');
-  const routes = [];
-  for (const m of code.matchAll(/ROUTE\(\s*(\w+)\s*,\s*"([^"]+)"\s*,\s*([^,]+?)\s*,\s*(\w+)\s*\)/g)) {
-    const names = m[3].split('|').map((s) => s.trim());
-    let allowed;
-    if (names.includes('PUBLIC')) allowed = 'public';
-    else if (names.includes('ANY_USER')) allowed = [...ROLES];
-    else allowed = ROLES.filter((r) => names.includes(r.toUpperCase()));
-    routes.push({ method: m[1], path: m[2], allowed, handler: m[4] });
-  }
-  assert.equal(routes.length, (code.match(/ROUTE\(/g) || []).length, 'every ROUTE( line parsed');
-  return routes;
-}
 
 test('role matrix: every route of routes.def, anonymous → 401, wrong role → 403, right role → 2xx', async (t) => {
   const routes = parseRoutes();

@@ -32,5 +32,6 @@ int	unit_review(void);
 int	unit_followup(void);
 int	unit_compat(void);
 int	unit_decisions(void);
+int	unit_fuzz(void);
 
 #endif

@@ -5,9 +5,12 @@
 // application per applicant per call).
 import assert from 'node:assert/strict';
 import { api } from '../lib.mjs';
+import { theirs } from '../routetable.mjs';
 import { fullProfile, ifMatch, makeCall, sqlDraft, sqlSubmitted } from '../apps_fixtures.mjs';
 
-export default function rows({ tokens, ids, ROLES }) {
+export default function rows({ tokens, ids, others, ROLES }) {
+  // Another applicant's complete draft (tests/api/ownership.test.mjs).
+  const theirDraft = theirs(async () => sqlDraft(await makeCall(), others.applicant));
   // The demo applicant's own profile, complete enough to submit.
   const demoProfile = () => fullProfile({ full_name: 'Nguyễn Thị Lan', phone: '0987 654 321', national_id: '001185000001', ward_code: '00037' });
   const draft = async () => sqlDraft(await makeCall(), ids.applicant);
@@ -36,19 +39,19 @@ export default function rows({ tokens, ids, ROLES }) {
       call: (token, callId) => api('POST', '/api/applications', { token, body: { call_id: callId, business_name: 'Tiệm may Lan' } }),
     },
     'GET /api/applications/{id}': {
-      allowed: ['applicant', 'staff', 'admin'], ok: 200, prep: draft,
+      allowed: ['applicant', 'staff', 'admin'], ok: 200, prep: draft, other: { applicant: theirDraft },
       call: (token, id) => api('GET', `/api/applications/${id}`, { token }),
     },
     'PATCH /api/applications/{id}': {
-      allowed: ['applicant'], ok: 200, prep: draft,
+      allowed: ['applicant'], ok: 200, prep: draft, other: { applicant: theirDraft },
       call: (token, id) => api('PATCH', `/api/applications/${id}`, { token, body: { business_name: 'Tiệm may Lan' }, headers: ifMatch(1) }),
     },
     'POST /api/applications/{id}/submit': {
-      allowed: ['applicant'], ok: 200, prep: submittable,
+      allowed: ['applicant'], ok: 200, prep: submittable, other: { applicant: theirDraft },
       call: (token, id) => api('POST', `/api/applications/${id}/submit`, { token, headers: ifMatch(1) }),
     },
     'POST /api/applications/{id}/withdraw': {
-      allowed: ['applicant'], ok: 200, prep: draft,
+      allowed: ['applicant'], ok: 200, prep: draft, other: { applicant: theirDraft },
       call: (token, id) => api('POST', `/api/applications/${id}/withdraw`, { token, headers: ifMatch(1) }),
     },
     'POST /api/applications/{id}/screening': {

@@ -63,6 +63,7 @@ export default function rows({ tokens }) {
     },
     'GET /api/calls/{id}': {
       allowed: 'public', ok: 200,
+      noOther: 'a call belongs to nobody: public once open, a draft is 404 to all but staff (calls.test.mjs)',
       prep: async () => (await openCall(tokens.staff)).id,
       call: (token, id) => api('GET', `/api/calls/${id}`, { token }),
     },

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { api, db, scalar, unique } from '../lib.mjs';
 import { createUser } from '../fixtures.mjs';
 import { makeCall } from '../apps_fixtures.mjs';
+import { MISSING_ID } from '../routetable.mjs';
 
 // Every table a committee request could write.
 export const COMMITTEE_TABLES = ['call_reviewers', 'conflicts', 'assignments', 'reviews', 'outbox', 'audit_log', 'calls', 'applications'];
@@ -93,7 +94,7 @@ export async function committeeEtag(token, callId) {
 
 export const scalarNum = async (sql, params) => Number(await scalar(sql, params));
 
-export default function rows({ tokens, ids }) {
+export default function rows({ tokens, ids, others }) {
   // A call with one eligible application and the demo reviewer on its committee.
   const prepared = async ({ committee = true, assign = false, released = false } = {}) => {
     const call = await reviewCall();
@@ -153,6 +154,15 @@ export default function rows({ tokens, ids }) {
     },
     'POST /api/assignments/{id}/declaration': {
       allowed: ['reviewer'], ok: 200, prep: () => prepared({ assign: true, released: true }),
+      // Another reviewer's assignment (tests/api/ownership.test.mjs).
+      other: {
+        reviewer: async () => {
+          const p = await prepared();
+          await setCommittee(p.call, [ids.reviewer, others.reviewer]);
+          p.assignment = await sqlAssign(p.call, p.app, others.reviewer, { released: true });
+          return { arg: p, missing: { ...p, assignment: MISSING_ID } };
+        },
+      },
       call: (token, p) => api('POST', `/api/assignments/${p.assignment}/declaration`, { token, body: { conflict: false } }),
     },
     'GET /api/reviews/mine': {

@@ -6,6 +6,7 @@
 import zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { api, db } from '../lib.mjs';
+import { theirs } from '../routetable.mjs';
 
 // ---- Files --------------------------------------------------------------
 
@@ -164,20 +165,23 @@ export function upload(token, appId, body, { kind = 'business_plan', filename = 
 
 // ---- The rows -------------------------------------------------------------
 
-export default function rows({ tokens, ids }) {
+export default function rows({ tokens, ids, others }) {
+  // Another applicant's document (tests/api/ownership.test.mjs).
+  const theirDocument = theirs(async () => storedDocument(await application(others.applicant), others.applicant));
   return {
     'POST /api/applications/{id}/documents': {
       allowed: ['applicant', 'staff', 'admin'], ok: 201,
       prep: () => application(ids.applicant),
+      other: { applicant: theirs(() => application(others.applicant)) },
       call: (token, appId) => upload(token, appId, png(), { filename: 'anh.png' }),
     },
     'GET /api/documents/{id}': {
-      allowed: ['applicant', 'staff', 'admin'], ok: 200,
+      allowed: ['applicant', 'staff', 'admin'], ok: 200, other: { applicant: theirDocument },
       prep: async () => storedDocument(await application(ids.applicant), ids.applicant),
       call: (token, docId) => api('GET', `/api/documents/${docId}`, { token }),
     },
     'DELETE /api/documents/{id}': {
-      allowed: ['applicant'], ok: 204,
+      allowed: ['applicant'], ok: 204, other: { applicant: theirDocument },
       prep: async () => storedDocument(await application(ids.applicant), ids.applicant),
       call: (token, docId) => api('DELETE', `/api/documents/${docId}`, { token }),
     },

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { api, db, scalar } from '../lib.mjs';
 import { ifMatch, makeCall, sqlSubmitted } from '../apps_fixtures.mjs';
+import { theirs } from '../routetable.mjs';
 
 // Every table a follow-up or training request could write.
 export const FU_TABLES = ['businesses', 'followup_schedule', 'checkins', 'checkin_versions', 'applications',
@@ -89,8 +90,15 @@ export async function sqlTraining(over = {}) {
     names.map((k) => t[k])));
 }
 
-export default function rows({ tokens, ids }) {
+export default function rows({ tokens, ids, others }) {
   const business = async () => (await fundedBusiness(ids.applicant)).businessId;
+  // Another woman's business and check-in: her own to the applicant, not
+  // one she mentors to the mentor (tests/api/ownership.test.mjs).  The
+  // mentor is called directly: asRole() would let her see it.
+  const theirBusiness = theirs(async () => (await fundedBusiness(others.applicant)).businessId);
+  const theirCheckin = theirs(async () => sqlCheckin((await fundedBusiness(others.applicant)).businessId, 1, others.applicant));
+  const direct = (path) => async () => ({ ...(await (path === 'b' ? theirBusiness : theirCheckin)()),
+    call: (token, id) => api('GET', `/api/${path === 'b' ? 'businesses' : 'checkins'}/${id}`, { token }) });
   const submittedCheckin = async () => {
     const b = await business();
     return sqlCheckin(b, 1, ids.applicant);
@@ -114,10 +122,11 @@ export default function rows({ tokens, ids }) {
     },
     'GET /api/businesses/{id}': {
       allowed: ['applicant', 'mentor', 'staff', 'admin'], ok: 200, prep: business,
+      other: { applicant: theirBusiness, mentor: direct('b') },
       call: (token, id) => asRole(token, id, () => api('GET', `/api/businesses/${id}`, { token })),
     },
     'POST /api/businesses/{id}/checkins': {
-      allowed: ['applicant', 'staff', 'admin'], ok: 201, prep: business,
+      allowed: ['applicant', 'staff', 'admin'], ok: 201, prep: business, other: { applicant: theirBusiness },
       call: (token, id) => api('POST', `/api/businesses/${id}/checkins`, { token, body: checkinBody() }),
     },
     'POST /api/businesses/{id}/flag': {
@@ -139,6 +148,7 @@ export default function rows({ tokens, ids }) {
     },
     'GET /api/checkins/{id}': {
       allowed: ['applicant', 'mentor', 'staff', 'admin'], ok: 200, prep: submittedCheckin,
+      other: { applicant: theirCheckin, mentor: direct('k') },
       call: async (token, id) => {
         const b = Number(await scalar('SELECT business_id FROM checkins WHERE id = $1', [id]));
         return asRole(token, b, () => api('GET', `/api/checkins/${id}`, { token }));
@@ -169,6 +179,7 @@ export default function rows({ tokens, ids }) {
     },
     'GET /api/trainings/{id}': {
       allowed: 'public', ok: 200, prep: () => sqlTraining(),
+      noOther: 'a training belongs to nobody: public, like its list',
       call: (token, id) => api('GET', `/api/trainings/${id}`, { token }),
     },
     'PATCH /api/trainings/{id}': {
@@ -177,10 +188,12 @@ export default function rows({ tokens, ids }) {
     },
     'POST /api/trainings/{id}/register': {
       allowed: ['applicant'], ok: 201, prep: () => sqlTraining(),
+      noOther: 'a training is public; the registration made is always the caller\'s own',
       call: (token, id) => api('POST', `/api/trainings/${id}/register`, { token }),
     },
     'DELETE /api/trainings/{id}/register': {
       allowed: ['applicant'], ok: 200,
+      noOther: 'the registration undone is always the caller\'s own; another\'s is untouched (training.test.mjs)',
       prep: async () => {
         const id = await sqlTraining();
         await db.query('SELECT training_register($1, $2, now())', [id, ids.applicant]);

@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import { api, db, login } from '../lib.mjs';
 import { PASSWORD, createUser, freshEmail } from '../fixtures.mjs';
 import { fullDraft, ifMatch, makeCall } from '../apps_fixtures.mjs';
+import { theirs } from '../routetable.mjs';
 
 // Every table a review request could write.
 export const REVIEW_TABLES = ['reviews', 'review_revisions', 'discussion_posts', 'audit_log', 'applications',
@@ -118,7 +119,15 @@ export async function reviewed(token, appId, scores, recommendation = 'fund', ex
   return s.json;
 }
 
-export default function rows({ tokens, ids }) {
+export default function rows({ tokens, ids, others }) {
+  // An application assigned to another reviewer, not to her
+  // (tests/api/ownership.test.mjs).
+  const notHers = theirs(async () => {
+    const call = await reviewCall();
+    const app = await sqlApp(call);
+    await assign(call, app, others.reviewer);
+    return app;
+  });
   // An application in review that the demo reviewer may score.
   const mine = async () => {
     const call = await reviewCall();
@@ -142,30 +151,37 @@ export default function rows({ tokens, ids }) {
 
   return {
     'GET /api/applications/{id}/blind': {
+      other: { reviewer: notHers },
       allowed: ['reviewer'], ok: 200, prep: mine,
       call: (token, id) => api('GET', `/api/applications/${id}/blind`, { token }),
     },
     'GET /api/applications/{id}/review': {
+      other: { reviewer: notHers },
       allowed: ['reviewer'], ok: 200, prep: drafted,
       call: (token, id) => api('GET', `/api/applications/${id}/review`, { token }),
     },
     'PUT /api/applications/{id}/review': {
+      other: { reviewer: notHers },
       allowed: ['reviewer'], ok: 201, prep: mine,
       call: (token, id) => putReview(token, id, { scores: { impact: 5 }, comment_committee: 'Kế hoạch còn sơ sài.' }),
     },
     'POST /api/applications/{id}/review/submit': {
+      other: { reviewer: notHers },
       allowed: ['reviewer'], ok: 200, prep: drafted,
       call: (token, id) => submitReview(token, id, 1),
     },
     'GET /api/applications/{id}/reviews': {
+      other: { reviewer: notHers },
       allowed: ['reviewer', 'staff', 'admin'], ok: 200, prep: submitted,
       call: (token, id) => api('GET', `/api/applications/${id}/reviews`, { token }),
     },
     'GET /api/applications/{id}/discussion': {
+      other: { reviewer: notHers },
       allowed: ['reviewer', 'staff', 'admin'], ok: 200, prep: submitted,
       call: (token, id) => api('GET', `/api/applications/${id}/discussion`, { token }),
     },
     'POST /api/applications/{id}/discussion': {
+      other: { reviewer: notHers },
       allowed: ['reviewer', 'staff', 'admin'], ok: 201, prep: submitted,
       call: (token, id) => api('POST', `/api/applications/${id}/discussion`,
         { token, body: { body: 'Điểm tác động hơi cao so với kế hoạch.' } }),
