@@ -27,7 +27,9 @@ after(() => db.end());
 // What a refused request could have written, across the domains.
 const TABLES = ['applications', 'application_events', 'priority_claims', 'applicant_profiles', 'documents',
   'document_contents', 'outbox', 'audit_log', 'businesses', 'checkins', 'checkin_versions', 'reviews',
-  'review_revisions', 'discussion_posts', 'assignments', 'conflicts', 'idempotency_keys', 'training_registrations'];
+  'review_revisions', 'discussion_posts', 'assignments', 'conflicts', 'idempotency_keys', 'training_registrations',
+  'matches', 'mentoring_needs', 'mentoring_sessions', 'decisions', 'decision_letters', 'decision_reversals',
+  'reconsiderations', 'awards', 'award_tranches', 'disbursements', 'followup_schedule'];
 
 // The roles that own records of their own or reach only some.
 const NARROW = ['applicant', 'mentor', 'reviewer'];

@@ -26,13 +26,17 @@ export function parseRoutes() {
   return routes;
 }
 
-// Another applicant (made in SQL, no session needed) and another
-// reviewer than the demo ones: the owners of "another person's" records.
-async function otherApplicant() {
+// Another applicant and another mentor (made in SQL, no session
+// needed) and another reviewer than the demo ones: the owners of
+// "another person's" records.  The mentor has no profile yet: the rows
+// that match her give her one (tests/api/matrix/mentoring.mjs).
+async function otherUser(role, name) {
   const { rows } = await db.query(`INSERT INTO users (email, full_name, role)
-    VALUES ($1, 'Phan Thị Khác', 'applicant') RETURNING id`, [`other-${Date.now()}-${Math.random().toString(36).slice(2)}@sen.test`]);
+    VALUES ($1, $2, $3) RETURNING id`, [`other-${Date.now()}-${Math.random().toString(36).slice(2)}@sen.test`, name, role]);
   return Number(rows[0].id);
 }
+const otherApplicant = () => otherUser('applicant', 'Phan Thị Khác');
+const otherMentor = () => otherUser('mentor', 'Đỗ Thị Cố Vấn Khác');
 
 // Log in as every role, and load every row of tests/api/matrix/*.mjs.
 export async function loadMatrix() {
@@ -42,7 +46,9 @@ export async function loadMatrix() {
     tokens[role] = await login(DEMO_OF[role]);
     ids[role] = await userIdOf(demo[DEMO_OF[role]].email);
   }
-  const others = { applicant: await otherApplicant(), reviewer: await userIdOf(demo.reviewer2.email) };
+  const others = {
+    applicant: await otherApplicant(), mentor: await otherMentor(), reviewer: await userIdOf(demo.reviewer2.email),
+  };
   const matrix = {};
   const dir = new URL('./matrix/', import.meta.url);
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.mjs')).sort()) {

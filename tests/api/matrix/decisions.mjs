@@ -1,12 +1,14 @@
 // Rows of the role matrix (tests/api/routes.test.mjs) for decisions and
 // awards: each prep makes a call, decision or award in the state where
 // the request succeeds for an allowed caller, the demo applicant's where
-// she is the one who calls.
+// she is the one who calls; another applicant's, the same, is "another
+// person's" record of tests/api/ownership.test.mjs.
 import { api, db, scalar } from '../lib.mjs';
 import { ifMatch, today } from '../apps_fixtures.mjs';
 import {
   M, closeScoring, decide, decisionCall, rankedApp, releasedApp, sqlUser,
 } from '../decisions_fixtures.mjs';
+import { theirs } from '../routetable.mjs';
 
 // A call whose one application is reviewed (scoring closed).
 async function reviewedCall(applicant) {
@@ -16,9 +18,11 @@ async function reviewedCall(applicant) {
   return { call, app };
 }
 
-export default function rows({ tokens, ids }) {
+export default function rows({ tokens, ids, others }) {
   const staff = () => tokens.staff;
   const award = async (applicant) => (await releasedApp(staff(), applicant || await sqlUser('applicant', 'Trần Thị Ma Trận'), 'funded')).award;
+  // Another applicant's application, decided outcome and released.
+  const theirApp = (outcome) => theirs(async () => (await releasedApp(staff(), others.applicant, outcome)).app.id);
 
   return {
     'GET /api/calls/{id}/allocation': {
@@ -50,6 +54,7 @@ export default function rows({ tokens, ids }) {
     },
     'GET /api/applications/{id}/decision': {
       allowed: ['applicant', 'staff', 'admin'], ok: 200,
+      other: { applicant: theirApp('rejected') },
       prep: async () => (await releasedApp(staff(), ids.applicant, 'rejected')).app.id,
       call: (token, id) => api('GET', `/api/applications/${id}/decision`, { token }),
     },
@@ -65,6 +70,7 @@ export default function rows({ tokens, ids }) {
     },
     'POST /api/applications/{id}/reconsideration': {
       allowed: ['applicant'], ok: 201,
+      other: { applicant: theirApp('rejected') },
       prep: async () => (await releasedApp(staff(), ids.applicant, 'rejected')).app.id,
       call: (token, id) => api('POST', `/api/applications/${id}/reconsideration`, { token, body: { reason: 'Xin xem xét lại.' } }),
     },
@@ -79,6 +85,7 @@ export default function rows({ tokens, ids }) {
     },
     'POST /api/applications/{id}/decline-award': {
       allowed: ['applicant'], ok: 200,
+      other: { applicant: theirApp('funded') },
       prep: async () => (await releasedApp(staff(), ids.applicant, 'funded')).app.id,
       call: (token, id) => api('POST', `/api/applications/${id}/decline-award`, { token, body: { reason: 'Không nhận.' } }),
     },
@@ -89,6 +96,7 @@ export default function rows({ tokens, ids }) {
     },
     'GET /api/awards/{id}': {
       allowed: ['applicant', 'staff', 'admin'], ok: 200,
+      other: { applicant: theirs(() => award(others.applicant)) },
       prep: () => award(ids.applicant),
       call: (token, id) => api('GET', `/api/awards/${id}`, { token }),
     },

@@ -2,16 +2,20 @@
 // The matrix acts as the demo mentor and the demo applicant, so the
 // preparations give them what a call needs: a profile, an application,
 // a match in the right status (made in SQL), and first end the demo
-// mentor's earlier matches so that her capacity never runs out.
+// mentor's earlier matches so that her capacity never runs out.  The
+// same, of another applicant and another mentor, is "another person's"
+// record of tests/api/ownership.test.mjs.
 import { api, db } from '../lib.mjs';
 import { application, makeCall, mentor } from '../mentoring_fixtures.mjs';
+import { MISSING_ID, theirs } from '../routetable.mjs';
 
 const PROFILE = {
   sectors: ['food_beverage'], skills: ['finance_bookkeeping'], languages: ['vi'], wards: ['00049'],
   remote: true, capacity: 20, availability: ['weekend'], bio: 'Cố vấn mẫu',
 };
 
-// The demo mentor with a profile, not paused, nothing active.
+// A mentor (the demo one, or another) with a profile, not paused,
+// nothing active.
 async function demoMentor(id) {
   await db.query(`INSERT INTO mentor_profiles (user_id, sectors, skills, languages, wards, remote, capacity, availability)
       VALUES ($1, '{food_beverage}', '{finance_bookkeeping}', '{vi}', '{00049}', true, 20, '{weekend}')
@@ -22,8 +26,9 @@ async function demoMentor(id) {
   return id;
 }
 
-// A match of the demo applicant's new application with the demo mentor,
-// moved in SQL to status (proposed, published or accepted).
+// A match of the demo applicant's new application with the demo mentor
+// (of ids.applicant with ids.mentor), moved in SQL to status (proposed,
+// published or accepted).
 async function demoMatch(ids, status) {
   await demoMentor(ids.mentor);
   const call = await makeCall();
@@ -43,7 +48,18 @@ async function demoMatch(ids, status) {
 const today = async () => (await db.query(`SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS d`)).rows[0].d;
 const STAFF = ['staff', 'admin'];
 
-export default function rows({ ids }) {
+export default function rows({ ids, others }) {
+  // Another applicant's application (with her needs, or none yet) and a
+  // match of another applicant with another mentor in status: neither
+  // the demo applicant's nor the demo mentor's (ownership.test.mjs).
+  const theirApplication = (needs) => theirs(async () => (await application(await makeCall(),
+    { applicant: others.applicant, needs })).id);
+  const theirMatch = (status) => theirs(async () => (await demoMatch(others, status)).id);
+  const theirSession = async () => {
+    const day = await today();
+    return { arg: { id: (await demoMatch(others, 'accepted')).id, day }, missing: { id: MISSING_ID, day } };
+  };
+
   return {
     'GET /api/mentoring/reference': { allowed: 'public', ok: 200, call: () => api('GET', '/api/mentoring/reference') },
     'GET /api/me/mentor-profile': {
@@ -76,11 +92,13 @@ export default function rows({ ids }) {
     },
     'GET /api/applications/{id}/mentoring-needs': {
       allowed: ['applicant', 'staff', 'admin'], ok: 200,
+      other: { applicant: theirApplication({ areas: ['marketing_sales'], language: 'vi' }) },
       prep: async () => (await application(await makeCall(), { applicant: ids.applicant })).id,
       call: (token, id) => api('GET', `/api/applications/${id}/mentoring-needs`, { token }),
     },
     'PUT /api/applications/{id}/mentoring-needs': {
       allowed: ['applicant', 'staff', 'admin'], ok: 201,
+      other: { applicant: theirApplication() },
       prep: async () => (await application(await makeCall(), { applicant: ids.applicant })).id,
       call: (token, id) => api('PUT', `/api/applications/${id}/mentoring-needs`, {
         token, body: { areas: ['marketing_sales'], language: 'vi' },
@@ -143,26 +161,31 @@ export default function rows({ ids }) {
     },
     'POST /api/matches/{id}/accept': {
       allowed: ['mentor'], ok: 200,
+      other: { mentor: theirMatch('published') },
       prep: async () => (await demoMatch(ids, 'published')).id,
       call: (token, id) => api('POST', `/api/matches/${id}/accept`, { token }),
     },
     'POST /api/matches/{id}/decline': {
       allowed: ['mentor'], ok: 200,
+      other: { mentor: theirMatch('published') },
       prep: async () => (await demoMatch(ids, 'published')).id,
       call: (token, id) => api('POST', `/api/matches/${id}/decline`, { token, body: { reason: 'Tôi bận tháng này.' } }),
     },
     'POST /api/matches/{id}/end': {
       allowed: ['applicant', 'mentor', 'staff', 'admin'], ok: 200,
+      other: { applicant: theirMatch('accepted'), mentor: theirMatch('accepted') },
       prep: async () => (await demoMatch(ids, 'accepted')).id,
       call: (token, id) => api('POST', `/api/matches/${id}/end`, { token, body: { reason: 'Đã xong.' } }),
     },
     'GET /api/matches/{id}/sessions': {
       allowed: ['applicant', 'mentor', 'staff', 'admin'], ok: 200,
+      other: { applicant: theirMatch('accepted'), mentor: theirMatch('accepted') },
       prep: async () => (await demoMatch(ids, 'accepted')).id,
       call: (token, id) => api('GET', `/api/matches/${id}/sessions`, { token }),
     },
     'POST /api/matches/{id}/sessions': {
       allowed: ['applicant', 'mentor'], ok: 201,
+      other: { applicant: theirSession, mentor: theirSession },
       prep: async () => ({ id: (await demoMatch(ids, 'accepted')).id, day: await today() }),
       call: (token, p) => api('POST', `/api/matches/${p.id}/sessions`, { token, body: { held_on: p.day, minutes: 60, topics: ['finance_bookkeeping'] } }),
     },
