@@ -29,7 +29,7 @@ MOD_OBJS	:= $(patsubst app/%.c,$(B)/mod/%.o,$(MOD_SRCS)) $(B)/mod/openapi_json.o
 LIB_OBJS	:= $(patsubst app/%.c,$(B)/lib/%.o,$(LIB_SRCS))
 
 .PHONY: all build deps run test test-unit test-asan migrate user demo clean \
-	distclean
+	distclean seed-scale bench
 
 all: build
 
@@ -90,6 +90,23 @@ test-asan:
 	@$(MAKE) --no-print-directory B=build-asan SAN="$(ASAN_FLAGS)" \
 	    OPT="-O1 -g" build build-asan/unit-tests
 	@SEN_BUILD=build-asan SEN_SANITIZE=1 SUITES="unit api" tests/run.sh
+
+# The pure computations timed at scale (ranking, matching): make bench.
+$(B)/bench-lib: app/ops/bench/bench-lib.c $(LIB_OBJS) $(HDRS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ app/ops/bench/bench-lib.c $(LIB_OBJS) \
+	    $(LDLIBS_APP)
+
+# make seed-scale [N=100000]: a province-scale data set (N applications)
+# in DATABASE_URL's database, or the private cluster of `make run`.
+seed-scale: $(B)/sen-admin
+	@app/ops/with-db.sh sh -c './$(B)/sen-admin migrate && N=$(N) app/ops/seed-scale.sh'
+
+# Load tests against a cluster and server of their own (var/bench), at
+# scale; the figures in var/bench/latest.json.  Not part of `make test`.
+bench:
+	@app/ops/deps.sh build db bench
+	@$(MAKE) --no-print-directory build $(B)/bench-lib
+	@app/ops/bench.sh
 
 # Against DATABASE_URL, or the private cluster of `make run`.
 migrate: $(B)/sen-admin

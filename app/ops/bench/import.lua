@@ -1,0 +1,47 @@
+-- Bulk import through the API: POST /api/applications, a draft for each
+-- of 10 000 applicants (one each: an applicant has one application per
+-- call), then the threads stop.  args: data dir, threads, call id.
+package.path = "app/ops/bench/?.lua;" .. package.path
+local c = require("common")
+setup = c.setup
+done = c.done
+
+local tokens, nextp, call
+bad, used = 0, 0
+
+local body = '{"call_id":%s,"business_name":"Tiệm bánh cuốn số %d",' ..
+    '"stage":"idea","sector":"food_beverage","description":"Bánh cuốn ' ..
+    'nóng làm tại chỗ, nguyên liệu sạch, bán cho khách trong phố cổ.",' ..
+    '"problem_customers":"Khách văn phòng cần bữa sáng nhanh.",' ..
+    '"plan":"Mua nồi tráng bánh, thuê hai lao động nữ.","team_size":2,' ..
+    '"women_employed":2,"jobs_planned":2,"amount_requested_vnd":30000000,' ..
+    '"budget_lines":[{"item":"Nồi tráng bánh và tủ kính","amount_vnd":' ..
+    '18000000},{"item":"Nguyên liệu tháng đầu","amount_vnd":12000000}],' ..
+    '"women_capital_pct":100,"woman_manager":true}'
+
+function init(args)
+	local all = c.lines(args[1] .. "/import.txt")
+	local n = tonumber(args[2])
+	call = args[3]
+	tokens = {}
+	for i = 1 + tid, #all, n do tokens[#tokens + 1] = all[i] end
+	nextp = 1
+end
+
+function request()
+	if nextp > #tokens then
+		wrk.thread:stop()
+		return wrk.format("GET", "/api/health")
+	end
+	local i = nextp
+	nextp = nextp + 1
+	used = used + 1
+	return wrk.format("POST", "/api/applications",
+	    { ["Authorization"] = "Bearer " .. tokens[i],
+	      ["Content-Type"] = "application/json" },
+	    string.format(body, call, i))
+end
+
+function response(status, headers, b)
+	if status ~= 201 and status ~= 200 then bad = bad + 1 end
+end
