@@ -155,7 +155,7 @@ int	db_reply_commit(struct db *, int);
  * core/dbasync.c: statements that do not block the worker (Kore's
  * asynchronous pgsql), for big or slow ones; see the file for use.
  */
-#define DBA_PARAMS	8
+#define DBA_PARAMS	32
 #define DBA_STMTS	6
 
 #define DBA_WAIT	0	/* return KORE_RESULT_RETRY */

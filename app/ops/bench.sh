@@ -109,7 +109,9 @@ sed -e '/^runas/d' -e '/^root/d' \
     conf/prod.conf >"$dir/kore.conf"
 grep -q "127.0.0.1 $port" "$dir/kore.conf"
 SEN_PUBLIC_ORIGIN="http://127.0.0.1:$port"
-SEN_TRUST_PROXY=0
+# Behind nginx in production: the client address comes from X-Real-IP
+# (login.lua plays clients from many addresses).
+SEN_TRUST_PROXY=1
 export SEN_PUBLIC_ORIGIN SEN_TRUST_PROXY
 kore -f -n -r -c "$dir/kore.conf" >"$dir/kore.log" 2>&1 &
 kore_pid=$!
@@ -193,7 +195,7 @@ wait "$burst"
 sed -n 's/^BENCHJSON //p' "$res/burst-login.wrk.txt" >"$res/burst-login.json"
 
 # ---- Bulk import through the API: 10 000 drafts, as fast as they go.
-run_wrk import import.lua 120 "$conns" "$data" "$threads" "$ocall"
+run_wrk import import.lua 40 "$conns" "$data" "$threads" "$ocall"
 psql "$DATABASE_URL" -X -qAtc "SELECT count(*) FROM applications
     WHERE call_id = $ocall AND created_at > now() - interval '10 minutes'" \
     >"$res/import.rows"

@@ -47,7 +47,7 @@ function request()
 	return wrk.format("POST", "/api/businesses/" .. ids[i] .. "/checkins",
 	    { ["Authorization"] = "Bearer " .. tokens[i],
 	      ["Content-Type"] = "application/json" },
-	    string.format(body, rev, rev // 5, w, w - 1, w - 1))
+	    string.format(body, rev, math.floor(rev / 5), w, w - 1, w - 1))
 end
 
 function response(status, headers, b)

@@ -1,5 +1,6 @@
 -- POST /api/auth/login with the right password: scrypt on the task
--- threads.  args: data dir.
+-- threads.  args: data dir.  (The addresses are header values only: no
+-- traffic goes anywhere but the server on loopback.)
 package.path = "app/ops/bench/?.lua;" .. package.path
 local c = require("common")
 setup = c.setup
@@ -13,9 +14,13 @@ function init(args)
 	math.randomseed(29 + tid)
 end
 
+-- From many addresses, as nginx reports them (X-Real-IP): a login is
+-- counted against its address until it succeeds.
 function request()
 	return wrk.format("POST", "/api/auth/login",
-	    { ["Content-Type"] = "application/json" },
+	    { ["Content-Type"] = "application/json",
+	      ["X-Real-IP"] = string.format("10.%d.%d.%d", math.random(0, 255),
+		math.random(0, 255), math.random(1, 254)) },
 	    '{"email":"' .. emails[math.random(#emails)] ..
 	    '","password":"sen-applicant-demo"}')
 end

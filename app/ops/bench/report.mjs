@@ -96,8 +96,8 @@ if (during && result.reads.detail) {
 const imp = json('import.json');
 if (imp) {
 	const rows = Number(read('import.rows').trim());
-	result.writes.import = { applications: imp.pool_used, rows_created: rows,
-		seconds: imp.duration_s, per_s: +(imp.pool_used / imp.duration_s).toFixed(1),
+	result.writes.import = { applications: imp.created, rows_created: rows,
+		seconds: imp.span_s, per_s: imp.span_s ? +(imp.created / imp.span_s).toFixed(1) : null,
 		p50_ms: imp.p50_ms, p99_ms: imp.p99_ms, errors: errors(imp) };
 }
 

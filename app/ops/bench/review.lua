@@ -30,10 +30,14 @@ function init(args)
 	if share == 0 then hi = math.floor(#all_t / 2)
 	elseif share == 1 then lo = math.floor(#all_t / 2) + 1 end
 	tokens, apps, by_app = {}, {}, {}
+	-- An application once per thread: the answer to a save names its
+	-- application, not its reviewer.
 	for i = lo + tid, hi, n do
-		tokens[#tokens + 1] = all_t[i]
-		apps[#apps + 1] = all_a[i]
-		by_app[all_a[i]] = all_t[i]
+		if not by_app[all_a[i]] then
+			tokens[#tokens + 1] = all_t[i]
+			apps[#apps + 1] = all_a[i]
+			by_app[all_a[i]] = all_t[i]
+		end
 	end
 	pending = {}
 	nextp = 1
