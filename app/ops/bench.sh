@@ -98,6 +98,10 @@ ahi=$(psql "$DATABASE_URL" -X -qAtc "SELECT max(applicant_id) FROM applications"
 clo=$(printf %s "$calls" | cut -d, -f1)
 chi=$(printf %s "$calls" | awk -F, '{ print $NF }')
 
+# The plans of the hot statements at this scale.
+psql "$DATABASE_URL" -X -q -v app="$(( (lo + hi) / 2 ))" -v call="$rcall" \
+    -v applicant="$alo" -f app/ops/bench/explain.sql >"$dir/explain.txt"
+
 # ---- Sen, as in production (no chroot or user switch: not root-run here).
 say "Sen on 127.0.0.1:$port, $(nproc) workers"
 sed -e '/^runas/d' -e '/^root/d' \
