@@ -48,7 +48,7 @@ trap 'exit 130' INT TERM
 
 say() { printf '%s sen bench: %s\n' "$(date +%H:%M:%S)" "$*"; }
 
-rm -rf "$res" "$data" "$dir/tmp"
+rm -rf "$res" "$data" "$dir/tmp" "$dir/access.log" "$dir/kore.log"
 mkdir -p "$res" "$data" "$dir/tmp"
 
 # ---- PostgreSQL, as in production: durable, a sensible share of memory.
