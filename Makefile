@@ -35,7 +35,7 @@ LIB_OBJS	:= $(patsubst app/%.c,$(B)/lib/%.o,$(LIB_SRCS))
 FIELDS_OBJS	:= $(patsubst app/%.c,$(B)/lib/%.o,$(FIELDS_SRCS))
 
 .PHONY: all build deps run test test-unit test-asan fuzz migrate user demo \
-	clean distclean
+	clean distclean seed-scale bench
 
 all: build
 
@@ -129,6 +129,22 @@ fuzz:
 	@$(MAKE) --no-print-directory \
 	    $(addprefix build-fuzz/fuzz-,$(FUZZ_TARGETS))
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_TARGETS)
+# The pure computations timed at scale (ranking, matching): make bench.
+$(B)/bench-lib: app/ops/bench/bench-lib.c $(LIB_OBJS) $(HDRS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ app/ops/bench/bench-lib.c $(LIB_OBJS) \
+	    $(LDLIBS_APP)
+
+# make seed-scale [N=100000]: a province-scale data set (N applications)
+# in DATABASE_URL's database, or the private cluster of `make run`.
+seed-scale: $(B)/sen-admin
+	@app/ops/with-db.sh sh -c './$(B)/sen-admin migrate && N=$(N) app/ops/seed-scale.sh'
+
+# Load tests against a cluster and server of their own (var/bench), at
+# scale; the figures in var/bench/latest.json.  Not part of `make test`.
+bench:
+	@app/ops/deps.sh build db bench
+	@$(MAKE) --no-print-directory build $(B)/bench-lib
+	@app/ops/bench.sh
 
 # Against DATABASE_URL, or the private cluster of `make run`.
 migrate: $(B)/sen-admin

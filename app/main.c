@@ -26,9 +26,10 @@ KORE_SECCOMP_FILTER("sen",
 	KORE_SYSCALL_ALLOW(faccessat2),
 	KORE_SYSCALL_ALLOW(mremap),		/* realloc() of big blocks: libpq's
 						   results and document buffers */
+	KORE_SYSCALL_ALLOW(gettid),		/* scrypt threads lower their */
+	KORE_SYSCALL_ALLOW(setpriority),	/* priority (accounts/pwtask.c) */
 #if defined(__SANITIZE_ADDRESS__)
 	/* The sanitizers' runtime (make test-asan), never in production. */
-	KORE_SYSCALL_ALLOW(gettid),
 	KORE_SYSCALL_ALLOW(sched_getaffinity),
 #endif
 	KORE_SYSCALL_ALLOW(getrandom),		/* salts and tokens */

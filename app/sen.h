@@ -180,7 +180,7 @@ void	idem_reply(struct api_ctx *, int, const char *, size_t);
  * core/dbasync.c: statements that do not block the worker (Kore's
  * asynchronous pgsql), for big or slow ones; see the file for use.
  */
-#define DBA_PARAMS	8
+#define DBA_PARAMS	32
 #define DBA_STMTS	6
 
 #define DBA_WAIT	0	/* return KORE_RESULT_RETRY */

@@ -5,8 +5,22 @@
  * KORE_RESULT_RETRY; Kore calls it again when the task is done.
  */
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#include <unistd.h>
+
 #include "sen.h"
 #include "lib/pwhash.h"
+
+/*
+ * Task threads hash at a lower priority than the event loops and
+ * PostgreSQL: on a machine with as many hash threads as cores, a burst of
+ * logins would otherwise take the CPU from every other request (measured
+ * by `make bench`: the detail page's p99 during logins).  Logins still
+ * use all the CPU nobody else wants.
+ */
+#define PWTASK_NICE	10
 
 struct pwjob {
 	int		op;
@@ -22,8 +36,16 @@ struct pwresult {
 static int
 pwtask_run(struct kore_task *t)
 {
-	struct pwjob	job;
-	struct pwresult	res;
+	static __thread int	niced;
+	struct pwjob		job;
+	struct pwresult		res;
+
+	if (!niced) {
+		/* Per thread on Linux: the thread's id names it. */
+		(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
+		    PWTASK_NICE);
+		niced = 1;
+	}
 
 	memset(&res, 0, sizeof(res));
 	if (kore_task_channel_read(t, &job, sizeof(job)) != sizeof(job)) {

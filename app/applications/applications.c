@@ -415,37 +415,92 @@ applications_create(struct api_ctx *ctx)
 	return (app_reply(&db, id, 201));
 }
 
+/*
+ * GET /api/applications/{id}: one statement, run without blocking the
+ * worker (dbasync.c): while PostgreSQL builds the JSON and, for staff,
+ * commits the audit of the read (which waits for the WAL to reach the
+ * disk), the worker serves other requests, and the commits of many
+ * requests share one flush.  Staff's read and its audit row are one
+ * statement in one transaction; an applicant asking for another's
+ * application finds nothing (404).
+ */
+struct get_state {
+	struct dba	q;
+	char		aid[24];
+	char		uid[24];
+	char		locale[4];
+};
+
+static void
+get_free(void *arg)
+{
+	struct get_state	*st = arg;
+
+	dba_close(&st->q);
+}
+
 int
 applications_get(struct api_ctx *ctx)
 {
-	struct db	db;
-	const char	*params[2];
-	char		aid[24], uid[24];
+	struct get_state	*st;
+	struct dba_stmt		*s;
+	struct db		*db;
+	const char		*text;
 
-	if (!db_open(&db, ctx))
-		return (KORE_RESULT_OK);
-
-	if (APP_STAFF(ctx)) {
-		if (!db_begin(&db, "applications.read_personal"))
-			return (db_fail(&db));
-		return (app_reply(&db, ctx->params[0], 200));
+	st = api_state(ctx, sizeof(*st), get_free);
+	if (ctx->stage == 0) {
+		(void)snprintf(st->aid, sizeof(st->aid), "%lld",
+		    (long long)ctx->params[0]);
+		(void)snprintf(st->uid, sizeof(st->uid), "%lld",
+		    (long long)ctx->user.id);
+		(void)snprintf(st->locale, sizeof(st->locale), "%s",
+		    ctx->user.locale[0] ? ctx->user.locale : "vi");
+		if (APP_STAFF(ctx)) {
+			dba_init(&st->q, ctx, "applications.read_personal");
+			s = dba_add(&st->q,
+			    "WITH x AS (SELECT api_application(a, true, $2)::text "
+			    "  AS j, a.version FROM applications a "
+			    "  WHERE a.id = $1), "
+			    "log AS (INSERT INTO audit_log (actor_id, action, "
+			    "  entity, entity_id, after, request_id, client_ip) "
+			    "  SELECT $3::bigint, 'applications.read_personal', "
+			    "  'applications', $1, "
+			    "  '{\"via\":\"applications_get\"}'::jsonb, $4, $5 "
+			    "  FROM x) "
+			    "SELECT j, version FROM x", 0);
+			dba_text(s, st->aid);
+			dba_text(s, st->locale);
+			dba_text(s, st->uid);
+			dba_text(s, ctx->request_id);
+			dba_text(s, ctx->client_ip);
+		} else {
+			dba_init(&st->q, ctx, NULL);
+			s = dba_add(&st->q,
+			    "SELECT api_application(a, false, $2)::text, "
+			    "a.version FROM applications a "
+			    "WHERE a.id = $1 AND a.applicant_id = $3", 0);
+			dba_text(s, st->aid);
+			dba_text(s, st->locale);
+			dba_text(s, st->uid);
+		}
+		ctx->stage = 1;
 	}
 
-	/* An applicant: her own, or nothing (404 says nothing either way). */
-	(void)snprintf(aid, sizeof(aid), "%lld", (long long)ctx->params[0]);
-	(void)snprintf(uid, sizeof(uid), "%lld", (long long)ctx->user.id);
-	params[0] = aid;
-	params[1] = uid;
-	if (!db_exec(&db, "SELECT 1 FROM applications "
-	    "WHERE id = $1 AND applicant_id = $2", 2, params))
-		return (db_fail(&db));
-	if (db_rows(&db) != 1) {
-		db_close(&db);
+	switch (dba_run(&st->q)) {
+	case DBA_WAIT:
+		return (KORE_RESULT_RETRY);
+	case DBA_FAILED:
+		return (KORE_RESULT_OK);
+	}
+
+	db = &st->q.db;
+	if (db_rows(db) != 1 || db_isnull(db, 0, 0))
 		return (api_error(ctx, 404, "not_found",
 		    "No such application"));
-	}
 
-	return (app_reply(&db, ctx->params[0], 200));
+	text = db_value(db, 0, 0);
+	api_etag(ctx, db_int(db, 0, 1));
+	return (api_reply_text(ctx, 200, text, strlen(text), NULL));
 }
 
 int

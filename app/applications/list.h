@@ -15,7 +15,7 @@
 #define Q_MAX			200	/* bytes of ?q= once decoded */
 #define Q_TERMS_MAX		8
 #define STATUS_MAX		256
-#define SQL_PARAMS_MAX		(16 + Q_TERMS_MAX)
+#define SQL_PARAMS_MAX		(20 + Q_TERMS_MAX)
 
 /*
  * The sort orders.  expr is what ORDER BY and the keyset compare (with
