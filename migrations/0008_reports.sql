@@ -20,8 +20,9 @@
 -- The scope: an application belongs to a report by its call and by the
 -- ward it was submitted from (applications.ward_code, or
 -- outside_district, copied from her profile when she submitted);
--- everything else -- awards, payments, businesses, check-ins, reviews,
--- mentoring, trainings -- belongs through its application.
+-- awards, payments, businesses, check-ins, reviews and mentoring belong
+-- through their application, trainings through the woman who applied
+-- (report_training).
 --
 -- The range applies to one date per figure, said beside each below:
 -- submission for applications, the first move to a status for
@@ -87,7 +88,8 @@ $$;
 CREATE FUNCTION report_supported(b businesses) RETURNS boolean
 LANGUAGE sql STABLE AS $$
 	SELECT EXISTS (SELECT 1 FROM awards w
-	    WHERE w.application_id = b.application_id AND w.status <> 'declined')
+	    WHERE w.application_id = b.application_id
+	    AND w.status <> 'declined')
 $$;
 
 -- How the reports echo their filters.
@@ -368,20 +370,24 @@ LANGUAGE sql STABLE AS $$
 		SELECT count(*) AS n
 		FROM report_applied(p_call, p_from, p_to, p_ward)),
 	s12 AS (
-		SELECT count(*) FILTER (WHERE operating) AS n, count(*) AS reached
+		SELECT count(*) FILTER (WHERE operating) AS n,
+		    count(*) AS reached
 		FROM report_survival(12, p_call, p_from, p_to, p_ward, p_now)),
 	s24 AS (
-		SELECT count(*) FILTER (WHERE operating) AS n, count(*) AS reached
+		SELECT count(*) FILTER (WHERE operating) AS n,
+		    count(*) AS reached
 		FROM report_survival(24, p_call, p_from, p_to, p_ward, p_now)),
 	st (pos, stage, n, reached, dated_by) AS (
 		SELECT 1, 'applied', (SELECT n FROM applied), NULL::bigint,
 		    'submitted_at'
 		UNION ALL
 		SELECT 2, 'eligible', (SELECT count(*) FROM report_reached(
-		    'eligible', p_call, p_from, p_to, p_ward)), NULL, 'eligible_at'
+		    'eligible', p_call, p_from, p_to, p_ward)), NULL,
+		    'eligible_at'
 		UNION ALL
 		SELECT 3, 'reviewed', (SELECT count(*) FROM report_reached(
-		    'reviewed', p_call, p_from, p_to, p_ward)), NULL, 'reviewed_at'
+		    'reviewed', p_call, p_from, p_to, p_ward)), NULL,
+		    'reviewed_at'
 		UNION ALL
 		SELECT 4, 'funded', (SELECT count(DISTINCT x.application_id)
 		    FROM report_awards(p_call, p_from, p_to, p_ward) x), NULL,
@@ -411,7 +417,8 @@ $$;
 --                 money awarded.
 -- Section 'reserve', one row per call (the call of p_call; without it,
 -- every call with an applicant or an award counted above): awarded_vnd,
--- the money awarded in the call (report_awards); the call's budget, the share of it reserved for verified-priority women
+-- the money awarded in the call (report_awards); the call's budget, the
+-- share of it reserved for verified-priority women
 -- (calls.priority_reserved_pct) and that reserve in VND as the
 -- allocation computes it, floor(budget × pct / 100); what of the money
 -- awarded went to women with a verified priority (category 'any'), and
@@ -435,7 +442,8 @@ LANGUAGE sql STABLE AS $$
 		FROM report_awards(p_call, p_from, p_to, p_ward) x),
 	tot AS (
 		SELECT (SELECT count(*) FROM ap) AS applicants,
-		    (SELECT count(DISTINCT aw.application_id) FROM aw) AS awardees,
+		    (SELECT count(DISTINCT aw.application_id) FROM aw)
+			AS awardees,
 		    (SELECT coalesce(sum(aw.money_vnd), 0) FROM aw) AS money),
 	cats (pos, code) AS (
 		VALUES (1, 'poor'), (2, 'near_poor'), (3, 'hardship'),
@@ -443,11 +451,14 @@ LANGUAGE sql STABLE AS $$
 	per AS (
 		SELECT c.pos, c.code,
 		    (SELECT count(*) FROM ap
-			WHERE report_verified(ap.application_id, c.code)) AS n_ap,
+			WHERE report_verified(ap.application_id, c.code))
+			AS n_ap,
 		    (SELECT count(DISTINCT aw.application_id) FROM aw
-			WHERE report_verified(aw.application_id, c.code)) AS n_aw,
+			WHERE report_verified(aw.application_id, c.code))
+			AS n_aw,
 		    (SELECT coalesce(sum(aw.money_vnd), 0) FROM aw
-			WHERE report_verified(aw.application_id, c.code)) AS money
+			WHERE report_verified(aw.application_id, c.code))
+			AS money
 		FROM cats c),
 	calls_in AS (
 		SELECT c.* FROM calls c
@@ -482,9 +493,10 @@ LANGUAGE sql STABLE AS $$
 		    m.priority_money, report_pct(m.priority_money, m.money),
 		    report_pct(m.priority_money, c.budget_vnd)
 		FROM calls_in c
-		CROSS JOIN LATERAL (SELECT coalesce(sum(aw.money_vnd), 0)::bigint
-			AS money, coalesce(sum(aw.money_vnd)
-			FILTER (WHERE aw.priority), 0)::bigint AS priority_money
+		CROSS JOIN LATERAL (SELECT
+			coalesce(sum(aw.money_vnd), 0)::bigint AS money,
+			coalesce(sum(aw.money_vnd) FILTER (WHERE aw.priority),
+			0)::bigint AS priority_money
 		    FROM aw WHERE aw.call_id = c.id) m) r
 	ORDER BY r.k1, r.k2
 $$;
@@ -679,8 +691,8 @@ CREATE FUNCTION api_report_priority(p_call bigint, p_from date, p_to date,
     p_ward text, p_now timestamptz) RETURNS json
 LANGUAGE sql STABLE AS $$
 	WITH r AS (
-		SELECT * FROM report_priority(p_call, p_from, p_to, p_ward, p_now)
-		    WITH ORDINALITY r)
+		SELECT * FROM report_priority(p_call, p_from, p_to, p_ward,
+		    p_now) WITH ORDINALITY r)
 	SELECT json_build_object(
 	    'report', 'priority',
 	    'filters', report_filters(p_call, p_from, p_to, p_ward),
@@ -699,7 +711,8 @@ LANGUAGE sql STABLE AS $$
 		'priority_awarded_vnd', r.priority_awarded_vnd,
 		'priority_pct_of_awarded', r.priority_pct_of_awarded,
 		'priority_pct_of_budget', r.priority_pct_of_budget)
-		ORDER BY r.ordinality) FROM r WHERE r.section = 'reserve'), '[]'))
+		ORDER BY r.ordinality)
+		FROM r WHERE r.section = 'reserve'), '[]'))
 $$;
 
 CREATE FUNCTION api_report_wards(p_call bigint, p_from date, p_to date,
@@ -717,7 +730,8 @@ LANGUAGE sql STABLE AS $$
 		'awards', r.awards, 'awarded_vnd', r.awarded_vnd,
 		'jobs_created', r.jobs_created,
 		'jobs_created_women', r.jobs_created_women,
-		'businesses_operating', r.businesses_operating) ORDER BY r.ordinality)
+		'businesses_operating', r.businesses_operating)
+		ORDER BY r.ordinality)
 		FROM r),
 	    'totals', (SELECT json_build_object(
 		'applicants', sum(r.applicants), 'awards', sum(r.awards),
@@ -748,8 +762,8 @@ CREATE FUNCTION api_report_workload(p_call bigint, p_from date, p_to date,
     p_ward text, p_now timestamptz) RETURNS json
 LANGUAGE sql STABLE AS $$
 	WITH r AS (
-		SELECT * FROM report_workload(p_call, p_from, p_to, p_ward, p_now)
-		    WITH ORDINALITY r)
+		SELECT * FROM report_workload(p_call, p_from, p_to, p_ward,
+		    p_now) WITH ORDINALITY r)
 	SELECT json_build_object(
 	    'report', 'workload',
 	    'filters', report_filters(p_call, p_from, p_to, p_ward),

@@ -87,8 +87,8 @@ check_names(const char *qs, struct report_problems *pr)
 				break;
 		}
 		if (report_names[i] == NULL)
-			problem(pr, p, len, "is not a parameter of the reports: "
-			    "call_id, from, to, ward and format are");
+			problem(pr, p, len, "is not a parameter of the "
+			    "reports: call_id, from, to, ward and format are");
 		else if (seen[i]++)
 			problem(pr, p, len, "is given more than once");
 	}

@@ -108,16 +108,17 @@ report_run(struct api_ctx *ctx, const char *name)
 	return (db_reply_row(&db, 200, 0));
 }
 
-/*
- * The problems of the query string, and those only the database knows:
- * a call or a ward that does not exist is a mistake, not an empty
- * report.  1 when the report may run; 0 when a 400 naming every bad
- * parameter, or the database's error, has been sent.
- */
+/* One more problem, unless the parameter has one already. */
 static void
 report_problem(struct report_problems *pr, const char *name,
     const char *msg)
 {
+	int	i;
+
+	for (i = 0; i < pr->n; i++) {
+		if (!strcmp(pr->p[i].name, name))
+			return;
+	}
 	if (pr->n == REPORT_PROBLEMS_MAX)
 		return;
 	(void)snprintf(pr->p[pr->n].name, sizeof(pr->p[pr->n].name), "%s",
@@ -125,6 +126,12 @@ report_problem(struct report_problems *pr, const char *name,
 	pr->p[pr->n++].message = msg;
 }
 
+/*
+ * The problems of the query string, and those only the database knows:
+ * a call or a ward that does not exist is a mistake, not an empty
+ * report.  1 when the report may run; 0 when a 400 naming every bad
+ * parameter, or the database's error, has been sent.
+ */
 static int
 report_check(struct api_ctx *ctx, struct db *db,
     const struct report_params *rp, struct report_problems *pr)

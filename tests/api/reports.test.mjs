@@ -85,7 +85,8 @@ async function move(id, status, t) {
   await db.query('UPDATE application_events SET at = $3 WHERE application_id = $1 AND to_status = $2', [id, status, t]);
 }
 
-const REVIEWED = (e, r, s = at(0, 22)) => [['screening', s], ['eligible', e], ['in_review', e], ['reviewed', r]];
+// Screened at s, eligible at e (in review the same day), reviewed at r.
+const REVIEWED = (e, r, s) => [['screening', s], ['eligible', e], ['in_review', e], ['reviewed', r]];
 
 // A staff decision on a reviewed application, released at t: the
 // application moves; a funded one gets its award (created at t, one
@@ -188,7 +189,8 @@ before(async () => {
   app.A1 = await application('A1', { ward: '00037', submitted: at(0, 9), claims: ['poor', 'disability'], amount: 40 * M,
     reviews: [[people.r1, 'submitted'], [people.r2, 'submitted']],
     path: REVIEWED(at(0, 20), at(1, 15), at(0, 10)) });
-  app.A2 = await application('A2', { ward: '00037', submitted: at(0, 11), reviews: [[people.r1, 'submitted']], path: REVIEWED(at(0, 21), at(1, 15), at(0, 12)) });
+  app.A2 = await application('A2', { ward: '00037', submitted: at(0, 11), reviews: [[people.r1, 'submitted']],
+    path: REVIEWED(at(0, 21), at(1, 15), at(0, 12)) });
   app.A3 = await application('A3', { ward: '00049', submitted: at(0, 14), claims: ['near_poor'], amount: 50 * M,
     reviews: [[people.r1, 'submitted']],
     path: REVIEWED(at(0, 22), at(1, 15), at(0, 15)) });
@@ -896,6 +898,10 @@ test('bad parameters: 400 naming every one of them', async () => {
   r = await report('outcomes', `?call_id=${missing}&from=yesterday&format=csv`);
   assertErr(assert, r, 400, 'validation_failed');
   assert.deepEqual(Object.keys(fieldsOf(r)).sort(), ['call_id', 'from']);
+  // One message per parameter: the first problem found.
+  r = await report('wards', '?ward=00001&ward=00049');
+  assertErr(assert, r, 400, 'validation_failed');
+  assert.deepEqual(fieldsOf(r), { ward: 'is given more than once' });
   r = await report('workload', '?ward=%ff');
   assertErr(assert, r, 400, 'validation_failed');
   assert.ok(fieldsOf(r).ward);
