@@ -29,6 +29,7 @@ main(void)
 	failed += unit_followup();
 	failed += unit_compat();
 	failed += unit_decisions();
+	failed += unit_report();
 	failed += unit_fuzz();
 
 	return (failed != 0);

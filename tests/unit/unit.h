@@ -32,6 +32,7 @@ int	unit_review(void);
 int	unit_followup(void);
 int	unit_compat(void);
 int	unit_decisions(void);
+int	unit_report(void);
 int	unit_fuzz(void);
 
 #endif
