@@ -254,7 +254,7 @@ void
 dec_schedule_check(const int *pcts, size_t npcts, const int *gates,
     size_t ngates, size_t schedule, struct lc_errors *errs)
 {
-	char		field[32], msg[LC_MSG_LEN];
+	char		field[48], msg[LC_MSG_LEN];
 	size_t		i;
 	int		sum, bad;
 
