@@ -54,7 +54,7 @@ export async function staffAwardsView(main, app, [callId]) {
       h('h2', { id: 'aw-list' }, t('award.list', { n: s.awards })),
       r.items.length ? scrollTable(t('award.caption'),
         [[t('conflicts.application')], [t('award.col.status')], [t('award.col.amount'), true], [t('award.col.paid'), true],
-          [t('award.col.remaining'), true], [t('award.col.committed'), true], [t('award.col.tranches'), true]], rows, 'awards')
+          [t('award.col.remaining'), true], [t('award.col.committed'), true], [t('award.col.tranches'), true]], rows, 'awards decisions-ui')
         : h('p', {}, t('award.none'))));
 }
 
@@ -138,13 +138,13 @@ export async function staffAwardView(main, app, [awardId]) {
       h('h2', { id: 'aw-tranches' }, t('award.tranches')),
       scrollTable(t('award.tranches_caption'),
         [[t('award.col.tranche')], [t('award.col.amount'), true], [t('award.col.opens')], [t('award.col.state')],
-          [t('award.col.paid'), true], [t('award.col.remaining'), true], [t('asg.action')]], trRows, 'tranches')),
+          [t('award.col.paid'), true], [t('award.col.remaining'), true], [t('asg.action')]], trRows, 'tranches decisions-ui')),
     active ? disburseForm(app, w, reload) : null,
     h('section', { 'aria-labelledby': 'aw-pay' },
       h('h2', { id: 'aw-pay' }, t('award.payments', { n: w.disbursements.length })),
       w.disbursements.length ? scrollTable(t('award.payments_caption'),
         [[t('award.pay.day')], [t('award.col.tranche')], [t('award.col.amount'), true], [t('award.pay.method')], [t('award.pay.reference')],
-          [t('award.pay.recorded')]], payRows, 'payments') : h('p', {}, t('award.no_payments'))),
+          [t('award.pay.recorded')]], payRows, 'payments decisions-ui') : h('p', {}, t('award.no_payments'))),
     active ? scheduleForm(app, w, etag, reload) : null,
     active ? revokeSection(app, w, problems) : null);
 }

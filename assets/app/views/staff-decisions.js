@@ -124,31 +124,30 @@ export async function staffAllocationView(main, app, [callId], params) {
   if (tryError) showErrors(tryForm, { ...tryError, fields: null }, decI18n(app));
 
   // The proposal, line by line.
-  const head = [[t('rank.rank'), true], [t('conflicts.application')], [t('rank.final'), true], [t('alloc.priority')],
-    [t('alloc.requested'), true], [t('alloc.proposed'), true], [t('alloc.outcome')], [t('alloc.pool')],
-    [t('alloc.amount'), true], [t('alloc.running'), true], [t('alloc.reason')], [t('alloc.decision')], [t('asg.action')]];
+  const head = [[t('rank.rank'), true], [t('conflicts.application')], [t('rank.final'), true],
+    [t('alloc.requested'), true], [t('alloc.outcome')], [t('alloc.amount'), true], [t('alloc.running'), true],
+    [t('alloc.reason')], [t('alloc.decision')], [t('asg.action')]];
   const rows = r.items.map((i) => {
     const d = i.decision;
-    const open = !d || d.status === 'pending';
     const amountTried = tried.get(i.application_id);
     return h('tr', { class: `al-${i.outcome}${i.staff_amount_from === 'query' ? ' tried' : ''}`, dataset: { app: String(i.application_id) } },
       h('td', { class: 'num rank' }, i.rank ? String(i.rank) : '—'),
       h('th', { scope: 'row', class: 'app' }, h('a', { href: `#/staff/applications/${i.application_id}` },
-        h('span', { class: 'ref' }, i.reference), ' ', i.business_name)),
+        h('span', { class: 'ref' }, i.reference), ' ', i.business_name),
+      i.priority ? [h('br'), h('span', { class: 'muted cats' }, t('alloc.priority_v', { list: cats(app, ref, i.verified_categories) }))] : null),
       h('td', { class: 'num' }, i.final == null ? '—' : pts(app, i.final),
         i.bonus ? h('span', { class: 'muted range' }, ` (+${i.bonus})`) : null),
-      h('td', {}, i.priority ? cats(app, ref, i.verified_categories) : '—'),
-      h('td', { class: 'num' }, money(app, i.requested_vnd)),
-      h('td', { class: 'num' }, money(app, i.proposed_vnd),
-        i.cap ? [h('br'), h('span', { class: 'muted' }, t(`alloc.cap.${i.cap === 'staff_amount' ? `staff_${i.staff_amount_from}` : i.cap}`))] : null),
-      h('td', {}, outcomeBadge(app, i.outcome), i.waitlist_position ? h('span', { class: 'muted' }, ` ${t('alloc.position', { n: i.waitlist_position })}`) : null),
-      h('td', {}, i.pool ? t(`alloc.pool.${i.pool}`) : '—'),
+      h('td', { class: 'num' }, money(app, i.requested_vnd),
+        i.cap ? [h('span', { class: 'muted note' }, t(`alloc.cap.${i.cap === 'staff_amount' ? `staff_${i.staff_amount_from}` : i.cap}`, { amount: money(app, i.proposed_vnd) }))] : null),
+      h('td', {}, outcomeBadge(app, i.outcome),
+        i.waitlist_position ? h('span', { class: 'muted' }, ` ${t('alloc.position', { n: i.waitlist_position })}`) : null,
+        i.pool ? [h('br'), h('span', { class: 'muted' }, t(`alloc.pool.${i.pool}`))] : null),
       h('td', { class: 'num' }, i.amount_vnd == null ? '—' : h('strong', {}, money(app, i.amount_vnd))),
       h('td', { class: 'num' }, money(app, i.running_total_vnd)),
-      h('td', { class: 'reason' }, h('span', { class: 'sentence', lang: locale }, i.reason[locale] || i.reason.vi)),
-      h('td', {}, d ? [outcomeBadge(app, d.outcome), d.amount_vnd ? ` ${money(app, d.amount_vnd)}` : '',
+      h('td', { class: 'al-reason' }, h('span', { class: 'sentence', lang: locale }, i.reason[locale] || i.reason.vi)),
+      h('td', {}, d ? [outcomeBadge(app, d.outcome), d.amount_vnd ? [h('br'), money(app, d.amount_vnd)] : null,
         h('br'), h('span', { class: 'muted' }, t(`dec.status.${d.status}`))] : h('span', { class: 'muted' }, t('alloc.undecided'))),
-      h('td', {}, open && i.status === 'reviewed' || (d && d.status === 'pending')
+      h('td', {}, (!d && i.status === 'reviewed') || (d && d.status === 'pending')
         ? h('a', {
           class: 'button small', href: decideHref(callId, i.application_id, amountTried),
           'aria-label': t(d ? 'alloc.edit_n' : 'alloc.decide_n', { app: i.reference }),
@@ -196,7 +195,7 @@ export async function staffAllocationView(main, app, [callId], params) {
     tryList,
     h('section', { 'aria-labelledby': 'al-items' },
       h('h2', { id: 'al-items' }, t('alloc.items', { n: r.items.length })),
-      scrollTable(t('alloc.caption'), head, rows, 'ranking allocation')),
+      scrollTable(t('alloc.caption'), head, rows, 'ranking allocation decisions-ui')),
     tryForm,
     h('section', { 'aria-labelledby': 'al-wait' },
       h('h2', { id: 'al-wait' }, t('alloc.waitlist', { n: r.waitlist.length })), waitlist),
@@ -442,7 +441,7 @@ export async function staffDecisionsView(main, app, [callId]) {
       h('h2', { id: 'ds-list' }, t('dec.list', { n: r.items.length })),
       r.items.length ? scrollTable(t('dec.caption'),
         [[t('conflicts.application')], [t('dec.col.outcome')], [t('dec.col.proposal')], [t('dec.col.departs')], [t('dec.col.rationale')],
-          [t('dec.col.status')], [t('dec.letter')], [t('asg.action')]], rows, 'ranking decisions') : h('p', {}, t('dec.none'))),
+          [t('dec.col.status')], [t('dec.letter')], [t('asg.action')]], rows, 'ranking decisions decisions-ui') : h('p', {}, t('dec.none'))),
     reconsiderationsSection(app, r, reload),
     settingsSection(app, r, reload));
 }
