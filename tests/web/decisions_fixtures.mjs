@@ -10,7 +10,7 @@
 //   rank 3  C  merit 80  asks 20
 //   rank 4  D  merit 70  asks 30  Dung (logs in)
 //   rank 5  E  merit 60  asks 10
-//   rank 6  G  merit 50  asks 50
+//   rank 6  G  merit 50  asks 50  Lan (logs in)
 //   rank 7  F  merit 40  asks 10
 // The reserve walk funds B (30, all of the reserve).  The general walk
 // over 70: A 40 (30 left), C 20 (10 left), D 30 does not fit, E 10 (0
@@ -38,6 +38,7 @@ export const CONFIDENTIAL_A = 'BÍ MẬT: giá thuê mặt bằng có vẻ thấ
 export async function decisionScenario(tag) {
   const hoa = await register({ full_name: 'Trần Thị Hoa' });
   const dung = await register({ full_name: 'Vũ Thị Dung' });
+  const lan = await register({ full_name: 'Lê Thị Lan' });
   const call = await decisionCall({
     budget_vnd: 100 * M, max_award_vnd: 50 * M, priority_reserved_pct: 30,
     title_vi: `Đợt hỗ trợ Hoàn Kiếm ${tag}`, title_en: `Hoàn Kiếm support round ${tag}`,
@@ -48,7 +49,7 @@ export async function decisionScenario(tag) {
     ['C', 80, 20, {}],
     ['D', 70, 30, { applicant: dung.user.id }],
     ['E', 60, 10, {}],
-    ['G', 50, 50, {}],
+    ['G', 50, 50, { applicant: lan.user.id }],
     ['F', 40, 10, {}],
   ];
   const apps = {};
@@ -56,7 +57,7 @@ export async function decisionScenario(tag) {
     apps[k] = await rankedApp(call, { merit, amount: amount * M, name: NAMES[k], ...extra });
   }
   await closeScoring(call);
-  return { call, apps, hoa, dung };
+  return { call, apps, hoa, dung, lan };
 }
 
 export const awardOf = async (appId) => Number((await db.query(
