@@ -149,6 +149,8 @@ export async function staffAwardView(main, app, [awardId]) {
     active ? revokeSection(app, w, problems) : null);
 }
 
+const capital = (x) => x.charAt(0).toLocaleUpperCase() + x.slice(1);
+
 function fmtPct(app, p) {
   return new Intl.NumberFormat(app.i18n.getLocale() === 'en' ? 'en-US' : 'vi-VN', { maximumFractionDigits: 1 }).format(p);
 }
@@ -206,7 +208,7 @@ function scheduleForm(app, w, etag, reload) {
   const most = Math.max(12, ...known.keys());
   const gateOptions = (value) => [h('option', { value: '', selected: value == null }, t('set.gate.staff')),
     Array.from({ length: most }, (_, i) => i + 1).map((k) => h('option', { value: String(k), selected: value === k },
-      known.has(k) ? checkinName(app, k, known.get(k)) : t('set.gate.checkin', { k })))];
+      known.has(k) ? capital(checkinName(app, k, known.get(k))) : t('set.gate.checkin', { k })))];
   const rows = h('ol', { class: 'tranche-rows' });
   const sum = h('p', { class: 'sum', 'aria-live': 'polite' });
   function addRow(tr) {
