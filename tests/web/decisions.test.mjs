@@ -6,12 +6,13 @@
 // release them all after a strong confirmation; the applicant on a 360 px
 // phone reads her decision and letter (the reviewer's comment for her,
 // not the confidential one) and declines, and the next on the waitlist is
-// offered the money (staff's awards list shows it); another asks for a
-// reconsideration and staff answer it; staff reverse a rejection; staff
-// pay the first tranche of an award, an over-payment and a closed
-// tranche are refused in place, a later tranche says which check-in it
-// waits for, and the schedule is edited with its sum in view.  The tests
-// run in order on the one call.
+// offered the money (staff's awards list shows it); staff pay the first
+// tranche of an award, an over-payment and a closed tranche are refused
+// in place, a later tranche says which check-in it waits for, and the
+// schedule is edited with its sum in view; another applicant asks for a
+// reconsideration and staff answer it; staff reverse a rejection and
+// revoke an award (nobody waiting fits what it frees).  The tests run in
+// order on the one call.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -412,7 +413,7 @@ test('staff pay the first tranche; an over-payment and a closed tranche are refu
   await page.context().close();
 }));
 
-test('an applicant not funded asks once for a reconsideration on her phone; staff answer it; staff reverse another rejection with a reason', guard('decisions-reconsider', async () => {
+test('an applicant not funded asks once for a reconsideration on her phone; staff answer it, reverse another rejection and revoke an award', guard('decisions-reconsider', async () => {
   const page = await open();
   await signIn(page, s.lan.token);
   await page.goto(`${BASE}/#/applications/${id('G')}`);
@@ -476,6 +477,29 @@ test('an applicant not funded asks once for a reconsideration on her phone; staf
     .getByText('Đảo ngược quyết định: Điểm của hồ sơ bị nhập sai; phiếu chấm đã được sửa.').waitFor();
   assert.equal((await db.query('SELECT status FROM applications WHERE id = $1', [id('F')])).rows[0].status, 'waitlisted');
   await shot(desk, 'decisions-reversal');
+
+  // E's award revoked, with the reason, after a confirmation: its 10 and
+  // the 10 left make 20, which fits nobody waiting (G asks 50; F is
+  // below the minimum merit).
+  await desk.locator('.decisions tbody tr').filter({ hasText: ref('E') }).getByRole('link', { name: 'Khoản hỗ trợ' }).click();
+  await desk.getByRole('heading', { level: 1, name: `Khoản hỗ trợ: ${ref('E')} — ${NAMES.E}` }).waitFor();
+  await settled(desk);
+  await desk.getByRole('button', { name: 'Thu hồi khoản hỗ trợ…' }).click();
+  const rv = desk.getByRole('dialog', { name: `Thu hồi khoản hỗ trợ của ${ref('E')} — ${NAMES.E}?` });
+  await rv.getByText('Đã chi 0 ₫ (giữ nguyên); 10.000.000 ₫ chưa chi sẽ được giải phóng cho danh sách chờ.').waitFor();
+  await rv.getByRole('button', { name: 'Thu hồi' }).click();
+  await rv.getByText('Bắt buộc').waitFor();
+  await rv.getByLabel('Lý do thu hồi (gửi cho người nhận)').fill('Cơ sở đã ngừng kinh doanh (biên bản kiểm tra ngày 12/3).');
+  await rv.getByRole('button', { name: 'Thu hồi' }).click();
+  await desk.getByText('Đã thu hồi khoản hỗ trợ.').waitFor();
+  await settled(desk);
+  await desk.getByText('Không hồ sơ nào trong danh sách chờ vừa với số kinh phí được giải phóng.').waitFor();
+  await fact(desk, 'Tình trạng').getByText('Đã thu hồi').waitFor();
+  assert.equal(await fact(desk, 'Lý do kết thúc').innerText(), 'Cơ sở đã ngừng kinh doanh (biên bản kiểm tra ngày 12/3).');
+  assert.equal(await desk.getByRole('button', { name: 'Thu hồi khoản hỗ trợ…' }).count(), 0);
+  assert.equal(await desk.locator('form.pay-form').count(), 0, 'nothing more is paid of it');
+  assert.equal((await db.query('SELECT status FROM applications WHERE id = $1', [id('E')])).rows[0].status, 'closed');
+  await shot(desk, 'decisions-revoked');
   assert.deepEqual(desk.problems, []);
   await desk.context().close();
 }));
