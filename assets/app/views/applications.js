@@ -6,6 +6,7 @@ import { h, mount } from '../dom.js';
 import {
   confirmDialog, documentList, facts, fmtDay, loc, paragraphs, reference, refLabel, statusBadge, uploader,
 } from '../widgets.js';
+import { myDecisionSection } from './my-decision.js';
 
 const UPLOAD_STATUSES = ['draft', 'submitted', 'screening', 'eligible'];
 const WITHDRAW_STATUSES = ['draft', 'submitted', 'screening'];
@@ -136,6 +137,7 @@ export function claimsList(app, ref, claims, docs, extra) {
 export async function applicationView(main, app, [id]) {
   const t = app.t;
   const [a, ref, calls] = await Promise.all([api('GET', `/api/applications/${id}`), reference(), callsById()]);
+  const decision = await myDecisionSection(app, a);
   const call = calls.get(a.call_id);
   let docs = a.documents;
   const actions = [];
@@ -165,6 +167,7 @@ export async function applicationView(main, app, [id]) {
     h('section', { class: 'card next', 'aria-labelledby': 'next' },
       h('h2', { id: 'next' }, t('app.next')),
       nextBox),
+    decision,
     actions.length ? h('div', { class: 'actions' }, actions) : null,
     h('section', { 'aria-labelledby': 'a-facts' },
       h('h2', { id: 'a-facts' }, t('app.summary')),

@@ -10,6 +10,8 @@ import { staffCallEditView, staffCallsView } from './staff-calls.js';
 import { staffApplicationsView, staffApplicationView } from './staff-apps.js';
 import { reviewQueueView, reviewView } from './reviewer.js';
 import { staffAssignmentsView, staffCommitteeView, staffRankingView } from './staff-review.js';
+import { staffAllocationView, staffDecideView, staffDecisionsView } from './staff-decisions.js';
+import { staffAwardsView, staffAwardView } from './staff-awards.js';
 
 export const views = [
   [/^\/$/, homeView],
@@ -31,6 +33,11 @@ export const views = [
   [/^\/staff\/calls\/(\d+)\/committee$/, staffCommitteeView],
   [/^\/staff\/calls\/(\d+)\/assignments$/, staffAssignmentsView],
   [/^\/staff\/calls\/(\d+)\/ranking$/, staffRankingView],
+  [/^\/staff\/calls\/(\d+)\/allocation$/, staffAllocationView],
+  [/^\/staff\/calls\/(\d+)\/decide\/(\d+)$/, staffDecideView],
+  [/^\/staff\/calls\/(\d+)\/decisions$/, staffDecisionsView],
+  [/^\/staff\/calls\/(\d+)\/awards$/, staffAwardsView],
+  [/^\/staff\/awards\/(\d+)$/, staffAwardView],
   [/^\/reviews$/, reviewQueueView],
   [/^\/reviews\/(\d+)$/, reviewView],
 ];

@@ -3,6 +3,7 @@
 // and opening or closing it after a confirmation.
 import { api } from '../api.js';
 import { field, h, mount, showErrors } from '../dom.js';
+import { decisionLinks } from './staff-decisions.js';
 import {
   check, confirmDialog, errorBox, fmtNumber, group, loc, moneyInput, parseNumber, reference, refLabel,
 } from '../widgets.js';
@@ -46,6 +47,7 @@ function reviewLinks(app, c) {
     h('a', { class: 'button', href: `#/staff/calls/${c.id}/assignments` }, t('rv.page.assignments')),
     ['reviewing', 'decided', 'archived'].includes(c.status)
       ? h('a', { class: 'button', href: `#/staff/calls/${c.id}/ranking` }, t('rv.page.ranking')) : null,
+    ...decisionLinks(app, c),
   ];
 }
 
