@@ -46,6 +46,7 @@ function reviewLinks(app, c) {
     h('a', { class: 'button', href: `#/staff/calls/${c.id}/assignments` }, t('rv.page.assignments')),
     ['reviewing', 'decided', 'archived'].includes(c.status)
       ? h('a', { class: 'button', href: `#/staff/calls/${c.id}/ranking` }, t('rv.page.ranking')) : null,
+    h('a', { class: 'button', href: `#/staff/calls/${c.id}/matching` }, t('rv.page.matching')),
   ];
 }
 
