@@ -1103,7 +1103,7 @@ export default {
   'mentors.no_profile': 'No mentor profile yet',
   'mentors.remote': 'Remote. ',
   'mentors.paused': 'Paused',
-  'mentors.pause': 'Pause',
+  'mentors.pause': 'Pause matching',
   'mentors.resume': 'Resume',
   'mentors.pause_title': 'Pause new matches for {name}?',
   'mentors.pause_body': 'Her current mentees go on; her unpublished proposals wait.',
@@ -1353,4 +1353,7 @@ export default {
   'tr.absent_button': 'Absent',
   'tr.absent_n': '{name} was absent',
   'tr.attendance_saved': 'Attendance recorded for {name}.',
+  'offer.areas': 'She needs help with',
+  'offer.availability': 'When she can meet',
+  'offer.note': 'She adds',
 };

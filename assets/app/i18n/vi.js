@@ -1114,8 +1114,8 @@ export default {
   'mentors.state': 'Tình trạng',
   'mentors.no_profile': 'Chưa có hồ sơ cố vấn',
   'mentors.remote': 'Từ xa. ',
-  'mentors.paused': 'Tạm dừng',
-  'mentors.pause': 'Tạm dừng',
+  'mentors.paused': 'Đang tạm dừng',
+  'mentors.pause': 'Tạm dừng ghép',
   'mentors.resume': 'Cho ghép lại',
   'mentors.pause_title': 'Tạm dừng ghép học viên mới cho {name}?',
   'mentors.pause_body': 'Các học viên hiện tại vẫn tiếp tục; đề xuất chưa công bố của người này sẽ chờ.',
@@ -1365,4 +1365,7 @@ export default {
   'tr.absent_button': 'Vắng',
   'tr.absent_n': '{name} vắng mặt',
   'tr.attendance_saved': 'Đã điểm danh {name}.',
+  'offer.areas': 'Chị ấy cần hỗ trợ về',
+  'offer.availability': 'Thời gian chị ấy gặp được',
+  'offer.note': 'Chị ấy ghi thêm',
 };

@@ -141,10 +141,10 @@ function menteeFacts(app, ref, mref, m) {
     [t('app.f.sector'), n.sector ? refLabel(app, ref.sectors, n.sector) : null],
     [t('app.f.stage'), n.stage ? refLabel(app, ref.business_stages, n.stage) : null],
     [t('profile.ward'), n.ward_name],
-    [t('needs.areas'), labels(app, mref.skills, n.needs.areas) || t('needs.areas_none')],
+    [t('offer.areas'), labels(app, mref.skills, n.needs.areas) || t('needs.areas_none')],
     [t('needs.language'), refLabel(app, mref.languages, n.needs.language)],
-    [t('needs.availability'), labels(app, mref.availability, n.needs.availability) || t('needs.any_time')],
-    n.needs.note ? [t('needs.note'), h('span', { class: 'prose' }, n.needs.note)] : null,
+    [t('offer.availability'), labels(app, mref.availability, n.needs.availability) || t('needs.any_time')],
+    n.needs.note ? [t('offer.note'), h('span', { class: 'prose' }, n.needs.note)] : null,
   ]);
 }
 
