@@ -1356,4 +1356,5 @@ export default {
   'offer.areas': 'She needs help with',
   'offer.availability': 'When she can meet',
   'offer.note': 'She adds',
+  'tr.running_now': 'Under way: registration is closed.',
 };

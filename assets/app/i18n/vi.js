@@ -1368,4 +1368,5 @@ export default {
   'offer.areas': 'Chị ấy cần hỗ trợ về',
   'offer.availability': 'Thời gian chị ấy gặp được',
   'offer.note': 'Chị ấy ghi thêm',
+  'tr.running_now': 'Đang diễn ra: không đăng ký hay hủy được nữa.',
 };

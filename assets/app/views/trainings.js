@@ -32,7 +32,7 @@ function mineLine(app, s) {
 
 // One session as a card; an applicant registers or cancels from it, and
 // the card says what happened.
-function sessionCard(app, s, past) {
+function sessionCard(app, s, past, changed = () => {}) {
   const t = app.t;
   const u = app.state.user;
   const li = h('li', { class: 'card training' });
@@ -51,6 +51,7 @@ function sessionCard(app, s, past) {
           try {
             const r = await api('POST', `/api/trainings/${x.id}/register`);
             draw(r, r.mine.status === 'registered' ? t('tr.registered_msg') : t('tr.waitlisted_msg', { n: r.mine.waitlist_position }));
+            changed();
           } catch (e) {
             b.disabled = false;
             showProblem(app, problem, e);
@@ -70,6 +71,7 @@ function sessionCard(app, s, past) {
           try {
             const r = await api('DELETE', `/api/trainings/${x.id}/register`);
             draw(r, t('tr.cancelled_msg'));
+            changed();
           } catch (e) {
             showProblem(app, problem, e);
           }
@@ -87,6 +89,7 @@ function sessionCard(app, s, past) {
       x.online_url ? h('p', {}, h('a', { href: x.online_url, target: '_blank', rel: 'noopener' }, t('tr.online'))) : null,
       loc(app, x.description) ? h('details', {}, h('summary', {}, t('tr.about')), paragraphs(loc(app, x.description))) : null,
       past ? null : seatsLine(app, x),
+      !past && started && x.status === 'scheduled' ? h('p', { class: 'muted' }, t('tr.running_now')) : null,
       mineLine(app, x),
       status,
       problem,
@@ -100,19 +103,15 @@ export async function trainingsView(main, app) {
   const t = app.t;
   const u = app.state.user;
   const applicant = u && u.role === 'applicant';
-  const [upcoming, past, mine] = await Promise.all([
+  const [upcoming, past] = await Promise.all([
     api('GET', '/api/trainings?when=upcoming'), api('GET', '/api/trainings?when=past&limit=20'),
-    applicant ? api('GET', '/api/me/trainings') : null,
   ]);
   const attendedText = (m) => (m.attended === true ? t('tr.attended') : m.attended === false ? t('tr.absent') : t('tr.not_recorded'));
-  mount(main,
-    h('h1', {}, t('tr.title')),
-    h('p', {}, t('tr.intro')),
-    h('section', { 'aria-labelledby': 'tr-up' },
-      h('h2', { id: 'tr-up' }, t('tr.upcoming')),
-      upcoming.items.length ? h('ul', { class: 'cards one' }, upcoming.items.map((s) => sessionCard(app, s, false))) : h('p', {}, t('tr.none'))),
-    mine ? h('section', { 'aria-labelledby': 'tr-mine' },
-      h('h2', { id: 'tr-mine' }, t('tr.history')),
+  // Her registrations and attendance, shown again after each change.
+  const historyBox = h('div', {});
+  async function history() {
+    const mine = await api('GET', '/api/me/trainings');
+    mount(historyBox,
       h('p', { class: 'sum' }, t('tr.attended_n', { n: mine.attended })),
       mine.items.length ? h('ul', { class: 'plain history' }, mine.items.map((s) => h('li', { class: 'card' },
         h('p', {}, h('strong', {}, loc(app, s.title))),
@@ -120,7 +119,18 @@ export async function trainingsView(main, app) {
         h('p', {}, s.status === 'cancelled' ? t('tr.cancelled') : s.mine.status === 'cancelled' ? t('tr.mine.cancelled')
           : s.mine.status === 'waitlisted' ? t('tr.mine.waitlisted', { n: s.mine.waitlist_position })
             : new Date(s.starts_at) > new Date() ? t('tr.mine.registered') : attendedText(s.mine)))))
-        : h('p', {}, t('tr.no_history'))) : null,
+        : h('p', {}, t('tr.no_history')));
+  }
+  const changed = () => { history().catch(() => { /* the next visit shows it */ }); };
+  if (applicant) await history();
+  mount(main,
+    h('h1', {}, t('tr.title')),
+    h('p', {}, t('tr.intro')),
+    h('section', { 'aria-labelledby': 'tr-up' },
+      h('h2', { id: 'tr-up' }, t('tr.upcoming')),
+      upcoming.items.length ? h('ul', { class: 'cards one' }, upcoming.items.map((s) => sessionCard(app, s, false, changed))) : h('p', {}, t('tr.none'))),
+    applicant ? h('section', { 'aria-labelledby': 'tr-mine' },
+      h('h2', { id: 'tr-mine' }, t('tr.history')), historyBox) : null,
     h('section', { 'aria-labelledby': 'tr-past' },
       h('h2', { id: 'tr-past' }, t('tr.past')),
       past.items.length ? h('ul', { class: 'cards one' }, past.items.map((s) => sessionCard(app, s, true))) : h('p', {}, t('tr.none_past'))));
