@@ -112,7 +112,7 @@ const patterns = [
 
 // Some English messages of the API name fields or write raw amounts; the
 // catalogue says them better in English too.
-const rewordInEnglish = /team_size|opens_at|budget_vnd|maximum award|lines add up|has been uploaded|needs criteria|must be a time as|must be one of|revenue_vnd|jobs_created|starts_at|\/api\/|VND budgeted|funds_used|online_url|^one session a day$|^must sum to 100$|meet remotely/;
+const rewordInEnglish = /team_size|opens_at|budget_vnd|maximum award|lines add up|has been uploaded|needs criteria|must be a time as|must be one of|revenue_vnd|jobs_created|starts_at|\/api\/|VND budgeted|funds_used|online_url|^one session a day$|^must sum to 100$|meet remotely|^must not be null$/;
 
 export function fieldError(msg) {
   if (locale === 'en' && !rewordInEnglish.test(msg)) return msg.charAt(0).toUpperCase() + msg.slice(1);

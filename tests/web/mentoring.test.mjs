@@ -315,6 +315,13 @@ test('a session is logged by the mentor; the woman sees her mentor and the sessi
   await her.getByRole('link', { name: 'Các buổi cố vấn' }).click();
   await her.getByText('1 buổi, tổng cộng 1,5 giờ.').waitFor();
   await her.getByText('Cùng lập sổ thu chi theo ngày.').waitFor();
+  // She logs sessions too; one a day, so a meeting is never counted twice.
+  await her.getByLabel('Thời lượng (phút)').fill('90');
+  await her.getByLabel('Ghi chép').fill('Buổi lập sổ thu chi.');
+  await her.getByRole('button', { name: 'Lưu buổi cố vấn' }).click();
+  await (await errOf(her, 'Ngày gặp')).getByText('Đã có một buổi được ghi cho ngày này').waitFor();
+  assert.equal(Number((await db.query('SELECT count(*) FROM mentoring_sessions s JOIN matches m ON m.id = s.match_id WHERE m.application_id = $1',
+    [apps.banh.id])).rows[0].count), 1);
   await assertFits(assert, her);
   await shot(her, 'mentee-sees-mentor');
   assert.deepEqual(her.problems, []);

@@ -1357,4 +1357,5 @@ export default {
   'offer.availability': 'When she can meet',
   'offer.note': 'She adds',
   'tr.running_now': 'Under way: registration is closed.',
+  'needs.staff': 'Staff writing for {name}.',
 };

@@ -1369,4 +1369,5 @@ export default {
   'offer.availability': 'Thời gian chị ấy gặp được',
   'offer.note': 'Chị ấy ghi thêm',
   'tr.running_now': 'Đang diễn ra: không đăng ký hay hủy được nữa.',
+  'needs.staff': 'Cán bộ ghi thay cho {name}.',
 };

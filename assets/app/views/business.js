@@ -405,10 +405,12 @@ export async function checkinFormView(main, app, [bid, num]) {
         problems.focus();
       } else if (e.status === 422) {
         const f = fieldsFor(form, e, rename);
+        // Each message beside its question (those without one in the box
+        // above), and how many there are, without taking the focus from
+        // the first question to correct.
         showErrors(form, { ...f, code: 'validation_failed' }, app.i18n);
-        problems.hidden = true;
-        // Say how many, in the box above, without taking the focus from the first field.
-        mount(problems, h('p', {}, t('ci.errors', { n: Object.keys(f.fields).length })));
+        const rest = problems.hidden ? [] : [...problems.children];
+        mount(problems, h('p', {}, t('ci.errors', { n: Object.keys(f.fields).length })), rest);
         problems.hidden = false;
       } else {
         showProblem(app, problems, e);

@@ -372,9 +372,12 @@ export async function needsView(main, app, [id]) {
       save.disabled = false;
     }
   });
+  const u = app.state.user;
+  const staff = u && (u.role === 'staff' || u.role === 'admin');
   mount(main,
-    h('p', { class: 'crumbs' }, h('a', { href: `#/applications/${id}` }, a.business_name || t('app.untitled'))),
+    h('p', { class: 'crumbs' }, h('a', { href: staff ? `#/staff/applications/${id}` : `#/applications/${id}` }, a.business_name || t('app.untitled'))),
     h('h1', {}, t('needs.title')),
+    staff ? h('p', { class: 'notice' }, t('needs.staff', { name: a.applicant ? a.applicant.full_name : '' })) : null,
     h('p', {}, t('needs.intro')),
     form);
 }

@@ -340,5 +340,5 @@ export async function staffMatchingView(main, app, [callId]) {
       mentors.items.length ? table(t('mentors.caption'),
         [[t('match.mentor')], [t('mentors.profile')], [t('mentors.capacity'), true], [t('match.status.proposed'), true],
           [t('match.status.published'), true], [t('match.status.accepted'), true], [t('mentors.free'), true], [t('mentors.state')]],
-        mentorRows) : h('p', {}, t('mentors.none'))));
+        mentorRows, 'tall') : h('p', {}, t('mentors.none'))));
 }
