@@ -1358,4 +1358,5 @@ export default {
   'offer.note': 'She adds',
   'tr.running_now': 'Under way: registration is closed.',
   'needs.staff': 'Staff writing for {name}.',
+  'ci.see_business': 'See the check-in schedule of the business',
 };

@@ -1370,4 +1370,5 @@ export default {
   'offer.note': 'Chị ấy ghi thêm',
   'tr.running_now': 'Đang diễn ra: không đăng ký hay hủy được nữa.',
   'needs.staff': 'Cán bộ ghi thay cho {name}.',
+  'ci.see_business': 'Xem lịch báo cáo của doanh nghiệp',
 };

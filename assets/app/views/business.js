@@ -195,6 +195,9 @@ export async function checkinFormView(main, app, [bid, num]) {
   const home = staffRole(u) ? `#/staff/businesses/${bid}` : '#/business';
   if (!slot) { mount(main, h('h1', {}, t('not_found'))); return; }
   if (!TO_ANSWER.includes(slot.state) || b.status === 'closed') {
+    // Sent (perhaps from another phone, or by a send whose answer was
+    // lost): a draft left on this phone has no use any more.
+    if (slot.state !== 'upcoming') localStorage.removeItem(`sen.checkin.${bid}.${number}`);
     mount(main, h('p', { class: 'crumbs' }, h('a', { href: home }, b.name)),
       h('h1', {}, slotName(app, slot)),
       h('p', { class: 'notice' }, b.status === 'closed' ? t('fu.cannot.closed') : t(`fu.cannot.${slot.state}`, { at: fmtDay(app, slot.opens_on) })),
@@ -413,7 +416,10 @@ export async function checkinFormView(main, app, [bid, num]) {
         mount(problems, h('p', {}, t('ci.errors', { n: Object.keys(f.fields).length })), rest);
         problems.hidden = false;
       } else {
+        // Already answered (a send whose answer was lost on the way):
+        // the page of the business says so.
         showProblem(app, problems, e);
+        if (e.status === 409) problems.append(h('p', {}, h('a', { href: home }, t('ci.see_business'))));
       }
     } finally {
       send.disabled = false;

@@ -248,7 +248,11 @@ export async function matchSessionsView(main, app, [id]) {
 
   let form = null;
   if (canLog) {
-    const held = h('input', { type: 'date', name: 'held_on', value: todayHanoi(), max: todayHanoi() });
+    const since = u.role === 'mentor' ? match.responded_at : match.since;
+    const held = h('input', {
+      type: 'date', name: 'held_on', value: todayHanoi(), max: todayHanoi(),
+      min: since ? new Date(new Date(since).getTime() + 7 * 3600e3).toISOString().slice(0, 10) : null,
+    });
     const minutes = h('input', { type: 'text', inputmode: 'numeric', name: 'minutes', autocomplete: 'off', maxlength: 3 });
     const notes = h('textarea', { name: 'notes', maxlength: 4000, rows: 4 });
     const next = h('textarea', { name: 'next_steps', maxlength: 2000, rows: 3 });
