@@ -77,11 +77,42 @@ const patterns = [
   [/^is required when the (application is not eligible|claim is rejected)/, () => t('fe.reason_required')],
   [/^the certificate has expired/, () => t('fe.cert_expired')],
   [/^no \w+ has been uploaded to verify against$/, () => t('fe.cert_missing')],
+  // Mentoring, follow-up and trainings.
+  [/^name at least one ward, or meet remotely$/, () => t('fe.ward_or_remote')],
+  [/^must be a (language )?code from \/api\/mentoring\/reference$/, () => t('fe.code')],
+  [/^must sum to 100$/, () => t('fe.sum100')],
+  [/^must not be before the mentor accepted the match$/, () => t('fe.before_accept')],
+  [/^one session a day$/, () => t('fe.session_day')],
+  [/^is required while the business operates$/, () => t('fe.while_operating')],
+  [/^is only for a business that has closed$/, () => t('fe.only_closed')],
+  [/^is required when the business has closed/, () => t('fe.closed_why')],
+  [/^cannot be more than revenue_vnd$/, () => t('fe.profit_revenue')],
+  [/^cannot be more than the workers/, () => t('fe.disabled_workers')],
+  [/^needs jobs_created$/, () => t('fe.needs_jobs')],
+  [/^cannot be more than jobs_created$/, () => t('fe.jobs_women')],
+  [/^cannot be more than the (\d+) VND budgeted for this line$/, (m) => t('fe.line_budget', { amount: fmtMoney(Number(m[1])) })],
+  [/^is the same line as /, () => t('fe.same_line')],
+  [/^must be a support area/, () => t('fe.support_area')],
+  [/^is listed twice$/, () => t('fe.listed_twice')],
+  [/^must be after starts_at$/, () => t('fe.after_start')],
+  [/^must be in the future$/, () => t('fe.future')],
+  [/^must be a link starting with https:\/\/ or http:\/\/$|^must not contain spaces$|^must be a whole link$/, () => t('fe.link')],
+  [/^give a place, an online link/, () => t('fe.place_or_link')],
+  [/^is required when the check-in is returned/, () => t('fe.comment_return')],
+  [/^cannot be fewer than the (\d+)/, (m) => t('fe.seats_fewer', { n: m[1] })],
+  [/^is not funded$/, () => t('fe.not_funded')],
+  [/^already has an active match$/, () => t('fe.has_match')],
+  [/^is paused$/, () => t('fe.mentor_paused')],
+  [/^has no places left$/, () => t('fe.mentor_full')],
+  [/^is not a mentor with a profile$/, () => t('fe.not_mentor')],
+  [/^is not an application of this call$/, () => t('fe.not_of_call')],
+  [/^is not open yet/, () => t('fe.not_open_yet')],
+  [/^has been answered already$/, () => t('fe.answered')],
 ];
 
 // Some English messages of the API name fields or write raw amounts; the
 // catalogue says them better in English too.
-const rewordInEnglish = /team_size|opens_at|budget_vnd|maximum award|lines add up|has been uploaded|needs criteria|must be a time as|must be one of/;
+const rewordInEnglish = /team_size|opens_at|budget_vnd|maximum award|lines add up|has been uploaded|needs criteria|must be a time as|must be one of|revenue_vnd|jobs_created|starts_at|\/api\/|VND budgeted|funds_used|online_url|^one session a day$|^must sum to 100$|meet remotely|^must not be null$/;
 
 export function fieldError(msg) {
   if (locale === 'en' && !rewordInEnglish.test(msg)) return msg.charAt(0).toUpperCase() + msg.slice(1);

@@ -33,11 +33,16 @@ function navLinks() {
   if (!u) return [['#/', t('nav.home')], ['#/self-check', t('nav.selfcheck')], ['#/login', t('nav.login')], ['#/register', t('nav.register')]];
   const links = [['#/', t('nav.home')]];
   if (u.role === 'applicant') {
-    links.push(['#/applications', t('nav.my_applications')], ['#/profile', t('nav.profile')],
+    links.push(['#/applications', t('nav.my_applications')], ['#/business', t('nav.business')], ['#/mentoring', t('nav.mentoring')],
+      ['#/trainings', t('nav.trainings')], ['#/profile', t('nav.profile')],
       ['#/messages', t('nav.messages')], ['#/self-check', t('nav.selfcheck')]);
   }
   if (u.role === 'reviewer') links.push(['#/reviews', t('nav.reviews')]);
-  if (u.role === 'staff' || u.role === 'admin') links.push(['#/staff/calls', t('nav.calls')], ['#/staff/applications', t('nav.applications')], ['#/staff/users', t('nav.users')]);
+  if (u.role === 'mentor') links.push(['#/mentor', t('nav.mentor')], ['#/mentor/profile', t('nav.mentor_profile')], ['#/messages', t('nav.messages')]);
+  if (u.role === 'staff' || u.role === 'admin') {
+    links.push(['#/staff/calls', t('nav.calls')], ['#/staff/applications', t('nav.applications')],
+      ['#/staff/followups', t('nav.followups')], ['#/staff/trainings', t('nav.trainings')], ['#/staff/users', t('nav.users')]);
+  }
   return links;
 }
 
@@ -66,10 +71,13 @@ async function logout() {
 // The navigation link of the screen shown.
 function markCurrent() {
   const path = (location.hash || '#/').split('?')[0];
-  for (const a of bar.querySelectorAll('nav a')) {
-    const href = a.getAttribute('href');
-    const here = href === path || (href !== '#/' && path.startsWith(`${href}/`));
-    if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  const links = [...bar.querySelectorAll('nav a')];
+  const under = (href) => href === path || (href !== '#/' && path.startsWith(`${href}/`));
+  // The longest link that leads here (#/mentor/profile, not #/mentor).
+  const best = links.filter((a) => under(a.getAttribute('href')))
+    .sort((x, y) => y.getAttribute('href').length - x.getAttribute('href').length)[0];
+  for (const a of links) {
+    if (a === best) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
 }
 

@@ -242,3 +242,104 @@ export function documentPreview(app, doc) {
     .catch(() => mount(box, h('p', { class: 'muted' }, app.t('docs.no_preview')), link));
   return box;
 }
+
+// Every page of a keyset-paged list (at most 50 pages of 100).
+export async function allPages(path, key = 'next_after', param = 'after') {
+  const out = [];
+  let next = null;
+  for (let i = 0; i < 50; i++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const r = await api('GET', `${path}${sep}limit=100${next !== null ? `&${param}=${encodeURIComponent(next)}` : ''}`);
+    out.push(...r.items);
+    next = r[key];
+    if (!next) break;
+  }
+  return out;
+}
+
+// The API's per-field messages name array items ("skills[2]",
+// "funds_used[1].used_vnd"); rename() maps a name to the control's name
+// (or null to keep it), and items without a control of their own go to
+// the name of the list.
+export function fieldsFor(form, e, rename = () => null) {
+  if (!e || !e.fields) return e;
+  const fields = {};
+  for (const [k, msg] of Object.entries(e.fields)) {
+    let name = rename(k) || k;
+    if (!form.querySelector(`[name="${CSS.escape(name)}"]`)) {
+      const base = name.replace(/[[.].*$/, '');
+      if (form.querySelector(`[name="${CSS.escape(base)}"]`)) name = base;
+    }
+    if (!(name in fields)) fields[name] = msg;
+  }
+  return { code: e.code, message: e.message, requestId: e.requestId, status: e.status, fields };
+}
+
+// A box that says what went wrong with an action, the API's words about
+// fields in the interface's language.
+export function showProblem(app, box, e, extra) {
+  mount(box, h('p', {}, app.i18n.errorMessage(e)),
+    extra || Object.values(e.fields || {}).map((m) => h('p', {}, app.i18n.fieldError(m))));
+  box.hidden = false;
+  box.focus();
+}
+
+// A time as PostgreSQL writes it ("2026-03-04 09:15:27.123456+07") or
+// RFC 3339, for reading.
+export function fmtPgTime(app, s) {
+  if (!s) return '';
+  const iso = String(s).replace(' ', 'T').replace(/(\.\d{3})\d*/, '$1').replace(/([+-]\d\d)$/, '$1:00');
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(s) : app.i18n.fmtDateTime(d.toISOString());
+}
+
+// Today in Hà Nội as YYYY-MM-DD.
+export const todayHanoi = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+
+// A small bar for a share (0..1): a class per step of 10 %, no inline
+// style (the CSP forbids it); the numbers are said in text beside it.
+export function shareBar(share, cls = '') {
+  const step = Math.max(0, Math.min(10, Math.round((Number(share) || 0) * 10))) * 10;
+  return h('span', { class: `sharebar ${cls}`, 'aria-hidden': 'true' }, h('span', { class: `fill w${step}` }));
+}
+
+// A read-only link with a button that copies it, and what happened.
+export function copyBox(app, label, value) {
+  const t = app.t;
+  const input = h('input', { type: 'text', readonly: true, value, class: 'copy-value', spellcheck: 'false' });
+  input.addEventListener('focus', () => input.select());
+  const said = h('p', { class: 'copy-status', role: 'status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'primary' }, t('copy.button'));
+  button.addEventListener('click', async () => {
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(value);
+      ok = true;
+    } catch {
+      input.focus();
+      input.select();
+      try { ok = document.execCommand('copy'); } catch { ok = false; }
+    }
+    said.textContent = t(ok ? 'copy.done' : 'copy.failed');
+  });
+  const id = `copy-${Math.random().toString(36).slice(2, 8)}`;
+  input.id = id;
+  return h('div', { class: 'copy-box' },
+    h('label', { for: id }, label),
+    h('div', { class: 'copy-row' }, input, button),
+    said);
+}
+
+// A whole number, possibly negative, from a text input; see parseNumber.
+export function parseSigned(value) {
+  const s = String(value ?? '').trim();
+  if (s === '') return null;
+  const m = /^([-−])?\s*(.*)$/.exec(s);
+  const n = parseNumber(m[2]);
+  if (typeof n !== 'number') return s;
+  return m[1] ? -n : n;
+}
+
+// Hà Nội local time for a datetime-local input, and back (UTC+7 all year).
+export const toLocalInput = (iso) => (iso ? new Date(new Date(iso).getTime() + 7 * 3600e3).toISOString().slice(0, 16) : '');
+export const fromLocalInput = (v) => (v ? `${v}:00+07:00` : null);

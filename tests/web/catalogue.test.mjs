@@ -67,8 +67,24 @@ test('the keys the code builds from API values are all there', async () => {
     'asg.count': ['applications', 'applications_short', 'assignments', 'released', 'unreleased'],
     'asg.source': ['auto', 'manual'],
     'auto.state': ['balanced', 'limited', 'manual'],
-    'rv.page': ['committee', 'assignments', 'ranking'],
+    'rv.page': ['committee', 'assignments', 'ranking', 'matching'],
     blind: ['description', 'problem_customers', 'plan'],
+    // Accounts, mentoring, follow-up and trainings.
+    role: ['applicant', 'reviewer', 'mentor', 'staff', 'admin'],
+    'match.status': ['proposed', 'published', 'accepted', 'declined', 'expired', 'ended'],
+    'match.origin': ['auto', 'edited', 'manual'],
+    parts: ['sector', 'skills', 'place', 'language', 'availability'],
+    'parts.place': ['same_ward', 'nearby_ward', 'remote', 'none'],
+    'sessions.side': ['mentor', 'mentee'],
+    bstatus: ['on_track', 'at_risk', 'closed'],
+    'fu.state': ['upcoming', 'open', 'overdue', 'missed', 'submitted', 'approved', 'returned'],
+    'fu.cannot': ['upcoming', 'submitted', 'approved', 'closed'],
+    reg: ['not_registered', 'in_progress', 'household_business', 'cooperative', 'enterprise'],
+    'ci.by': ['owner', 'staff'],
+    'ci.decision': ['approve', 'return'],
+    'due.state': ['due_soon', 'overdue', 'missed'],
+    'risk.code': ['missed_checkin', 'revenue_falling', 'flagged'],
+    'tr.reg': ['registered', 'waitlisted', 'cancelled'],
   };
   const missing = Object.entries(families).flatMap(([f, ks]) => ks.map((k) => `${f}.${k}`)).filter((k) => !(k in vi));
   assert.deepEqual(missing, []);

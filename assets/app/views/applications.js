@@ -10,6 +10,8 @@ import { myDecisionSection } from './my-decision.js';
 
 const UPLOAD_STATUSES = ['draft', 'submitted', 'screening', 'eligible'];
 const WITHDRAW_STATUSES = ['draft', 'submitted', 'screening'];
+// Statuses with mentoring and follow-up.
+const FOLLOWED = ['funded', 'waitlisted', 'in_followup', 'completed'];
 
 // Titles of calls in both languages (an application names its call in
 // the account's language only).
@@ -169,6 +171,14 @@ export async function applicationView(main, app, [id]) {
       nextBox),
     decision,
     actions.length ? h('div', { class: 'actions' }, actions) : null,
+    FOLLOWED.includes(a.status) ? h('section', { class: 'card', 'aria-labelledby': 'a-support' },
+      h('h2', { id: 'a-support' }, t('app.support')),
+      h('p', {}, t('app.support_hint')),
+      h('div', { class: 'actions' },
+        ['funded', 'in_followup', 'waitlisted'].includes(a.status)
+          ? h('a', { class: 'button', href: `#/applications/${id}/mentoring` }, t('needs.title')) : null,
+        a.status !== 'waitlisted' ? h('a', { class: 'button', href: '#/business' }, t('fu.title')) : null,
+        h('a', { class: 'button', href: '#/mentoring' }, t('mentee.title')))) : null,
     h('section', { 'aria-labelledby': 'a-facts' },
       h('h2', { id: 'a-facts' }, t('app.summary')),
       facts([

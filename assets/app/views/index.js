@@ -12,6 +12,14 @@ import { reviewQueueView, reviewView } from './reviewer.js';
 import { staffAssignmentsView, staffCommitteeView, staffRankingView } from './staff-review.js';
 import { staffAllocationView, staffDecideView, staffDecisionsView } from './staff-decisions.js';
 import { staffAwardsView, staffAwardView } from './staff-awards.js';
+import { staffUsersView } from './staff-users.js';
+import {
+  matchSessionsView, menteeMentoringView, mentorMatchesView, mentorProfileView, needsView,
+} from './mentoring.js';
+import { staffMatchingView } from './staff-matching.js';
+import { businessView, checkinFormView, checkinView, myBusinessView } from './business.js';
+import { staffFollowupsView } from './staff-followup.js';
+import { staffTrainingEditView, staffTrainingsView, trainingsView } from './trainings.js';
 
 export const views = [
   [/^\/$/, homeView],
@@ -40,4 +48,21 @@ export const views = [
   [/^\/staff\/awards\/(\d+)$/, staffAwardView],
   [/^\/reviews$/, reviewQueueView],
   [/^\/reviews\/(\d+)$/, reviewView],
+  [/^\/staff\/users$/, staffUsersView],
+  [/^\/mentor$/, mentorMatchesView],
+  [/^\/mentor\/profile$/, mentorProfileView],
+  [/^\/matches\/(\d+)$/, matchSessionsView],
+  [/^\/mentoring$/, menteeMentoringView],
+  [/^\/applications\/(\d+)\/mentoring$/, needsView],
+  [/^\/staff\/calls\/(\d+)\/matching$/, staffMatchingView],
+  [/^\/business$/, myBusinessView],
+  [/^\/business\/(\d+)$/, businessView],
+  [/^\/business\/(\d+)\/checkin\/(\d+)$/, checkinFormView],
+  [/^\/checkins\/(\d+)$/, checkinView],
+  [/^\/staff\/followups$/, staffFollowupsView],
+  [/^\/staff\/businesses\/(\d+)$/, businessView],
+  [/^\/trainings$/, trainingsView],
+  [/^\/staff\/trainings$/, staffTrainingsView],
+  [/^\/staff\/trainings\/new$/, staffTrainingEditView],
+  [/^\/staff\/trainings\/(\d+)$/, staffTrainingEditView],
 ];

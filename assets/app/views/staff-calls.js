@@ -48,6 +48,7 @@ function reviewLinks(app, c) {
     ['reviewing', 'decided', 'archived'].includes(c.status)
       ? h('a', { class: 'button', href: `#/staff/calls/${c.id}/ranking` }, t('rv.page.ranking')) : null,
     ...decisionLinks(app, c),
+    h('a', { class: 'button', href: `#/staff/calls/${c.id}/matching` }, t('rv.page.matching')),
   ];
 }
 

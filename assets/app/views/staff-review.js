@@ -9,16 +9,16 @@
 // Everything irreversible asks first.
 import { api } from '../api.js';
 import { field, h, mount, showErrors } from '../dom.js';
-import { check, confirmDialog, errorBox, facts, loc, reference } from '../widgets.js';
+import { allPages, check, confirmDialog, errorBox, facts, loc, reference } from '../widgets.js';
 import { fmtTenths, tenthsOf } from '../score.js';
 import { CONFLICT_TYPES } from './reviewer.js';
 
 // ---------------------------------------------------------------------
 // Shared
 
-const PAGES = ['committee', 'assignments', 'ranking'];
+const PAGES = ['committee', 'assignments', 'ranking', 'matching'];
 
-function callHead(app, call, current) {
+export function callHead(app, call, current) {
   const t = app.t;
   document.getElementById('main').classList.add('wide');
   return [
@@ -43,18 +43,6 @@ function showProblem(app, box, e, extra) {
   box.focus();
 }
 
-async function allPages(path, key = 'next_after', param = 'after') {
-  const out = [];
-  let next = null;
-  for (let i = 0; i < 50; i++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const r = await api('GET', `${path}${sep}limit=100${next !== null ? `&${param}=${encodeURIComponent(next)}` : ''}`);
-    out.push(...r.items);
-    next = r[key];
-    if (!next) break;
-  }
-  return out;
-}
 const allReviewers = () => allPages('/api/users?role=reviewer');
 const callApps = (callId, status) => allPages(`/api/applications?call_id=${callId}${status ? `&status=${status}` : ''}&sort=reference&order=asc`,
   'next_cursor', 'cursor');
