@@ -37,7 +37,8 @@ function navLinks() {
       ['#/messages', t('nav.messages')], ['#/self-check', t('nav.selfcheck')]);
   }
   if (u.role === 'reviewer') links.push(['#/reviews', t('nav.reviews')]);
-  if (u.role === 'staff' || u.role === 'admin') links.push(['#/staff/calls', t('nav.calls')], ['#/staff/applications', t('nav.applications')], ['#/staff/users', t('nav.users')]);
+  if (u.role === 'staff' || u.role === 'admin') links.push(['#/staff/calls', t('nav.calls')], ['#/staff/applications', t('nav.applications')], ['#/staff/users', t('nav.users')],
+    ['#/staff/reports', t('nav.reports')]);
   return links;
 }
 

@@ -10,6 +10,7 @@ import { staffCallEditView, staffCallsView } from './staff-calls.js';
 import { staffApplicationsView, staffApplicationView } from './staff-apps.js';
 import { reviewQueueView, reviewView } from './reviewer.js';
 import { staffAssignmentsView, staffCommitteeView, staffRankingView } from './staff-review.js';
+import { staffReportsView } from './staff-reports.js';
 
 export const views = [
   [/^\/$/, homeView],
@@ -31,6 +32,7 @@ export const views = [
   [/^\/staff\/calls\/(\d+)\/committee$/, staffCommitteeView],
   [/^\/staff\/calls\/(\d+)\/assignments$/, staffAssignmentsView],
   [/^\/staff\/calls\/(\d+)\/ranking$/, staffRankingView],
+  [/^\/staff\/reports$/, staffReportsView],
   [/^\/reviews$/, reviewQueueView],
   [/^\/reviews\/(\d+)$/, reviewView],
 ];
