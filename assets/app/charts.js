@@ -78,20 +78,23 @@ function wrap(text, max, measure) {
   return out;
 }
 
-// One observer for every chart on the screen.
+// One observer for every chart on the screen.  A chart replaced by
+// another (new figures, another metric) is let go at the next report.
 const drawers = new WeakMap();
+const observed = new Set();
 let observer = null;
 function observe(box, draw) {
   if (!observer) {
     observer = new ResizeObserver((entries) => {
+      for (const b of observed) if (!b.isConnected) { observer.unobserve(b); observed.delete(b); }
       for (const e of entries) {
-        if (!e.target.isConnected) { observer.unobserve(e.target); continue; }
-        const d = drawers.get(e.target);
+        const d = e.target.isConnected && drawers.get(e.target);
         if (d) d(Math.floor(e.contentRect.width));
       }
     });
   }
   drawers.set(box, draw);
+  observed.add(box);
   observer.observe(box);
 }
 
@@ -154,7 +157,6 @@ export function chart(app, spec) {
 
     const parts = [];
     let y = (spec.marker ? LINE + 6 : 0) + ROW_GAP / 2;
-    const top = y;
     const groups = rows.map((r, i) => {
       const labelLines = wrap(r.label, wide ? labelW - 12 : width, measure);
       const barH = r.bars.length > 1 ? BAR_GROUPED : BAR;
@@ -166,7 +168,7 @@ export function chart(app, spec) {
       const noteTop = barsTop + barsH + 4;
       const bottom = Math.max(wide ? labelTop - 15 + labelLines.length * LINE : 0,
         noteTop + noteLines.length * LINE - (noteLines.length ? 0 : 4));
-      const rowMarker = r.marker || (!wide && spec.marker);
+      const rowMarker = r.marker || spec.marker;
       const g = s('g', {
         class: `row${r.cls ? ` ${r.cls}` : ''}`, role: 'listitem', tabindex: i === current ? 0 : -1,
         'aria-label': r.name, 'data-key': r.key,
@@ -174,21 +176,20 @@ export function chart(app, spec) {
       s('title', {}, r.name),
       s('rect', { class: 'row-bg', x: 0, y: y - ROW_GAP / 2 + 2, width, height: bottom - y + ROW_GAP - 4, rx: 4 }),
       labelLines.map((line, k) => s('text', { class: 'label', x: wide ? 0 : 2, y: labelTop + k * LINE }, line)),
-      r.bars.map((b, j) => {
-        const by = barsTop + j * (barH + GAP);
-        const w = len(b.value);
-        return [
-          s('rect', {
-            class: `bar s-${b.series}${b.value ? '' : ' zero'}`, x: barX, y: by, height: barH,
-            width: b.value ? Math.max(1, w) : 2, 'data-value': b.value ?? '',
-          }),
-          s('text', { class: 'value', x: barX + (b.value ? w : 2) + PAD, y: by + barH / 2 + 5 }, textOf(b)),
-        ];
-      }),
-      // A marker through this row's bars (not its label).
+      r.bars.map((b, j) => s('rect', {
+        class: `bar s-${b.series}${b.value ? '' : ' zero'}`, x: barX, y: barsTop + j * (barH + GAP), height: barH,
+        width: b.value ? Math.max(1, len(b.value)) : 2, 'data-value': b.value ?? '',
+      })),
+      // The marker over the bars and under the numbers; beside the bars it
+      // runs the row's full height, so that the rows' pieces make one line.
       rowMarker ? s('line', {
-        class: 'marker', x1: markerX(rowMarker.value), x2: markerX(rowMarker.value), y1: barsTop - 4, y2: barsTop + barsH + 4,
+        class: 'marker', x1: markerX(rowMarker.value), x2: markerX(rowMarker.value),
+        y1: wide && !r.marker ? y - ROW_GAP / 2 : barsTop - 4,
+        y2: wide && !r.marker ? bottom + ROW_GAP / 2 : barsTop + barsH + 4,
       }) : null,
+      r.bars.map((b, j) => s('text', {
+        class: 'value', x: barX + (b.value ? len(b.value) : 2) + PAD, y: barsTop + j * (barH + GAP) + barH / 2 + 5,
+      }, textOf(b))),
       noteLines.map((line, k) => s('text', { class: 'note', x: wide ? barX : 2, y: noteTop + k * LINE + 15 }, line)),
       s('rect', { class: 'ring', x: 1.5, y: y - ROW_GAP / 2 + 2, width: width - 3, height: bottom - y + ROW_GAP - 4, rx: 4 }));
       y = bottom + ROW_GAP;
@@ -199,9 +200,6 @@ export function chart(app, spec) {
       const x = markerX(spec.marker.value);
       const lw = measure(spec.marker.label);
       const anchor = x + lw / 2 > width ? 'end' : x - lw / 2 < 0 ? 'start' : 'middle';
-      // Beside the bars, one line through every row; on a phone, where the
-      // labels are above the bars, a line through each row's bars.
-      if (wide) parts.push(s('line', { class: 'marker', x1: x, x2: x, y1: top - 4, y2: height - 2 }));
       parts.push(s('text', { class: 'marker-label', x, y: 15, 'text-anchor': anchor }, spec.marker.label));
     }
     const svg = s('svg', {
