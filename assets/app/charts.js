@@ -200,7 +200,7 @@ export function chart(app, spec) {
       const x = markerX(spec.marker.value);
       const lw = measure(spec.marker.label);
       const anchor = x + lw / 2 > width ? 'end' : x - lw / 2 < 0 ? 'start' : 'middle';
-      parts.push(s('text', { class: 'marker-label', x, y: 15, 'text-anchor': anchor }, spec.marker.label));
+      parts.push(s('text', { class: 'marker-label', x, y: 15, 'text-anchor': anchor, 'aria-hidden': 'true' }, spec.marker.label));
     }
     const svg = s('svg', {
       viewBox: `0 0 ${width} ${height}`, width, height, role: 'list', 'aria-labelledby': capId,
@@ -233,6 +233,7 @@ export function chart(app, spec) {
   observe(box, draw);
   const marked = spec.marker || spec.rows.some((r) => r.marker);
   return h('figure', { class: `chart${marked ? ' marked' : ''}`, id: spec.id },
-    h('figcaption', { id: capId }, spec.title),
+    h('figcaption', { id: capId }, spec.title,
+      spec.marker ? h('span', { class: 'sr-only' }, ` (${spec.marker.label})`) : null),
     legend, box, toggle, tableWrap);
 }

@@ -297,6 +297,13 @@ test('staff read the reports of a call: funnel, priority shares, all 19 wards, a
   for (const code of [...ALL_WARDS, 'outside']) {
     assert.deepEqual(await valuesOf(page, 'chart-wards', code), [applicantsByWard[code] || '0'], code);
   }
+  // For a screen reader: a list named by the chart's title, an item per
+  // ward named with its number.
+  const list = page.getByRole('list', { name: 'Hồ sơ đã nộp theo phường' });
+  assert.equal(await list.getByRole('listitem').count(), 19);
+  await list.getByRole('listitem', { name: 'Hàng Mã: Hồ sơ đã nộp 0', exact: true }).waitFor();
+  await page.getByRole('list', { name: /^Tỷ lệ phụ nữ thuộc diện ưu tiên .* \(Dành riêng 30%\)$/ })
+    .getByRole('listitem', { name: /^Hộ cận nghèo: Nộp 16,7% \(1\); / }).waitFor();
   // Hàng Mã (00043) has not been reached: a zero bar on a tinted band.
   const hangMa = row(page, 'chart-wards', '00043');
   assert.equal(await labelOf(page, 'chart-wards', '00043'), 'Hàng Mã');
