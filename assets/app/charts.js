@@ -118,7 +118,7 @@ export function chart(app, spec) {
   const tableWrap = spec.table ? h('div', { class: 'table-wrap sr-only', id: tableId },
     h('table', {},
       h('caption', {}, spec.table.caption || spec.title),
-      h('thead', {}, h('tr', {}, spec.table.head.map(([label, num], i) => h('th', { scope: 'col', class: num ? 'num' : null }, label)))),
+      h('thead', {}, h('tr', {}, spec.table.head.map(([label, num]) => h('th', { scope: 'col', class: num ? 'num' : null }, label)))),
       h('tbody', {}, spec.table.rows.map((cells) => h('tr', {}, cells.map((c, i) => (i === 0
         ? h('th', { scope: 'row' }, c)
         : h('td', { class: spec.table.head[i] && spec.table.head[i][1] ? 'num' : null }, c)))))),
