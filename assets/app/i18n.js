@@ -35,7 +35,8 @@ const patterns = [
   [/^is invalid or has expired$/, () => t('fe.token')],
   [/^must be an integer$/, () => t('fe.integer')],
   [/^must be between (-?\d+) and (-?\d+)$/, (m) => t('fe.range', { a: m[1], b: m[2] })],
-  [/^must be a date as YYYY-MM-DD$/, () => t('fe.date')],
+  [/^must be a date (as )?YYYY-MM-DD$/, () => t('fe.date')],
+  [/^must not be before from$/, () => t('fe.before_from')],
   [/^must be a time as /, () => t('fe.datetime')],
   [/^must be one of/, () => t('fe.one_of')],
   [/^must have between (\d+) and (\d+) (items|criteria)$/, (m) => t('fe.items', { a: m[1], b: m[2] })],
@@ -112,7 +113,7 @@ const patterns = [
 
 // Some English messages of the API name fields or write raw amounts; the
 // catalogue says them better in English too.
-const rewordInEnglish = /team_size|opens_at|budget_vnd|maximum award|lines add up|has been uploaded|needs criteria|must be a time as|must be one of|revenue_vnd|jobs_created|starts_at|\/api\/|VND budgeted|funds_used|online_url|^one session a day$|^must sum to 100$|meet remotely|^must not be null$/;
+const rewordInEnglish = /before from|team_size|opens_at|budget_vnd|maximum award|lines add up|has been uploaded|needs criteria|must be a time as|must be one of|revenue_vnd|jobs_created|starts_at|\/api\/|VND budgeted|funds_used|online_url|^one session a day$|^must sum to 100$|meet remotely|^must not be null$/;
 
 export function fieldError(msg) {
   if (locale === 'en' && !rewordInEnglish.test(msg)) return msg.charAt(0).toUpperCase() + msg.slice(1);

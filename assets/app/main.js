@@ -41,7 +41,8 @@ function navLinks() {
   if (u.role === 'mentor') links.push(['#/mentor', t('nav.mentor')], ['#/mentor/profile', t('nav.mentor_profile')], ['#/messages', t('nav.messages')]);
   if (u.role === 'staff' || u.role === 'admin') {
     links.push(['#/staff/calls', t('nav.calls')], ['#/staff/applications', t('nav.applications')],
-      ['#/staff/followups', t('nav.followups')], ['#/staff/trainings', t('nav.trainings')], ['#/staff/users', t('nav.users')]);
+      ['#/staff/followups', t('nav.followups')], ['#/staff/trainings', t('nav.trainings')], ['#/staff/users', t('nav.users')],
+      ['#/staff/reports', t('nav.reports')]);
   }
   return links;
 }

@@ -20,6 +20,7 @@ import { staffMatchingView } from './staff-matching.js';
 import { businessView, checkinFormView, checkinView, myBusinessView } from './business.js';
 import { staffFollowupsView } from './staff-followup.js';
 import { staffTrainingEditView, staffTrainingsView, trainingsView } from './trainings.js';
+import { staffReportsView } from './staff-reports.js';
 
 export const views = [
   [/^\/$/, homeView],
@@ -46,6 +47,7 @@ export const views = [
   [/^\/staff\/calls\/(\d+)\/decisions$/, staffDecisionsView],
   [/^\/staff\/calls\/(\d+)\/awards$/, staffAwardsView],
   [/^\/staff\/awards\/(\d+)$/, staffAwardView],
+  [/^\/staff\/reports$/, staffReportsView],
   [/^\/reviews$/, reviewQueueView],
   [/^\/reviews\/(\d+)$/, reviewView],
   [/^\/staff\/users$/, staffUsersView],
